@@ -1,0 +1,46 @@
+# Chuyên mục Cải cách hành chính – phường Chí Linh. Two commands on a fresh machine:
+#   make serve   set up, build and serve the site on http://127.0.0.1:8000/
+#   make test    set up and run every test
+PY       := .venv/bin/python
+PELICAN  := .venv/bin/pelican
+INPUT    := content
+OUTPUT   ?= output
+PORT     ?= 8000
+SITEURL_LOCAL := http://127.0.0.1:$(PORT)
+
+.PHONY: help setup setup-test html regenerate serve devserver publish clean test check-site
+
+help:
+	@echo "make serve      dựng và chạy trang tại $(SITEURL_LOCAL)/ (tự cài đặt lần đầu)"
+	@echo "make devserver  như serve, tự dựng lại khi sửa nội dung, dữ liệu hoặc giao diện"
+	@echo "make html       dựng trang vào $(OUTPUT)/"
+	@echo "make publish    dựng bản chính thức (publishconf.py) vào $(OUTPUT)/"
+	@echo "make test       chạy toàn bộ kiểm thử (tự cài đặt lần đầu)"
+	@echo "make clean      xóa $(OUTPUT)/ và bộ nhớ đệm"
+
+setup:
+	@bash scripts/setup.sh
+
+setup-test:
+	@bash scripts/setup.sh --test
+
+html: setup
+	SITEURL=$(SITEURL_LOCAL) $(PELICAN) $(INPUT) -s pelicanconf.py -o $(OUTPUT) --fatal warnings
+
+regenerate: setup
+	SITEURL=$(SITEURL_LOCAL) $(PELICAN) $(INPUT) -s pelicanconf.py -o $(OUTPUT) -r
+
+serve: html
+	$(PELICAN) --listen -b 127.0.0.1 -p $(PORT) -o $(OUTPUT) -s pelicanconf.py
+
+devserver: setup
+	SITEURL=$(SITEURL_LOCAL) $(PELICAN) $(INPUT) -s pelicanconf.py -o $(OUTPUT) -r --listen -b 127.0.0.1 -p $(PORT)
+
+publish: setup
+	$(PELICAN) $(INPUT) -s publishconf.py -o $(OUTPUT) --fatal warnings
+
+clean:
+	rm -rf $(OUTPUT) cache
+
+test: setup-test
+	$(PY) -m pytest $(PYTEST_ARGS)

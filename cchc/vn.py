@@ -1,0 +1,163 @@
+"""Vietnamese text rules for the whole site, in one place (see shared/design/VIETNAMESE.md).
+
+Everything that normalises, folds, compares, sorts, slugifies or formats dates calls these
+functions; plugins, templates (through the Jinja filters registered in pelicanconf) and the
+command-line tools never re-implement them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# Characters that are invisible but break search, slugs and de-duplication: zero-width space,
+# joiners, LTR/RTL marks (seen inside "đăng k\u200eý" in real records), BOM, soft hyphen.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"))
+# U+00D0 (Icelandic eth) is a common mistype of U+0110 (Đ).
+_MISTYPES = {0x00D0: "\u0110"}
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def normalize(text: str) -> str:
+    """NFC, invisible characters removed, Ð→Đ. Line breaks and spacing are kept as written."""
+    if not text:
+        return text
+    text = text.translate(_INVISIBLE).translate(_MISTYPES)
+    return unicodedata.normalize("NFC", text)
+
+
+def normalize_line(text: str) -> str:
+    """normalize() for one-line values (titles, names, keys): runs of spaces become one space."""
+    return _SPACES.sub(" ", normalize(text)).strip()
+
+
+def problems(text: str) -> list[str]:
+    """What normalize() would change, described for an editor (empty when the text is clean)."""
+    found = []
+    if any(ord(c) in _INVISIBLE for c in text):
+        found.append("có ký tự ẩn (khoảng trắng độ rộng 0, dấu định hướng…)")
+    if "\u00d0" in text:
+        found.append("có chữ “Ð” (eth) gõ nhầm thay cho “Đ”")
+    if unicodedata.normalize("NFC", text) != text:
+        found.append("dấu thanh viết tách rời (không ở dạng Unicode dựng sẵn NFC)")
+    return found
+
+
+def fold(text: str) -> str:
+    """Accent-free, lower-case form for search and matching: "Đăng Ký" → "dang ky".
+
+    Decomposition never splits đ/Đ, so they are mapped explicitly. Old and new tone placement
+    ("hoà"/"hòa", "thuỷ"/"thủy") fold to the same string.
+    """
+    text = unicodedata.normalize("NFD", normalize(text))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return text.replace("đ", "d").replace("Đ", "D").casefold()
+
+
+def fold_key(text: str) -> str:
+    """fold() with whitespace collapsed: the key used to match names written by people."""
+    return " ".join(fold(text).split())
+
+
+_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    """ASCII slug: "Đăng ký đất đai" → "dang-ky-dat-dai"; "110/QĐ-UBND" → "110-qd-ubnd"."""
+    return _SLUG_JUNK.sub("-", fold(text)).strip("-")
+
+
+@lru_cache(maxsize=1)
+def _collator():
+    # PyICU with the "vi" locale: Python's sorted() puts Đ, Ơ, Ư after Z, and ICU's root
+    # collation orders Vietnamese wrongly too (VIETNAMESE.md §4).
+    import icu
+
+    return icu.Collator.createInstance(icu.Locale("vi_VN"))
+
+
+def sort_key(text: str) -> bytes:
+    """Key for Vietnamese alphabetical order (a ă â b c d đ e ê …, tones secondary)."""
+    return _collator().getSortKey(normalize(text))
+
+
+def sorted_vi(items, key=lambda x: x):
+    """Items sorted in Vietnamese order by key(item)."""
+    return sorted(items, key=lambda item: sort_key(str(key(item))))
+
+
+# ---- dates ---------------------------------------------------------------------------------
+
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+ROMAN_QUARTERS = ("I", "II", "III", "IV")
+
+
+def local(value: _dt.date | _dt.datetime) -> _dt.date | _dt.datetime:
+    """A datetime in Vietnam's time zone (naive ones are taken as already local)."""
+    if isinstance(value, _dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(TIMEZONE)
+    return value
+
+
+def official_date(value: _dt.date | _dt.datetime) -> str:
+    """Official style of Nghị định 30/2020/NĐ-CP: "ngày 05 tháng 3 năm 2026".
+
+    The day is zero-padded below 10; the month only for January and February.
+    """
+    d = local(value)
+    month = f"{d.month:02d}" if d.month < 3 else str(d.month)
+    return f"ngày {d.day:02d} tháng {month} năm {d.year}"
+
+
+def short_date(value: _dt.date | _dt.datetime) -> str:
+    """Short style for lists: "05/03/2026"."""
+    d = local(value)
+    return f"{d.day:02d}/{d.month:02d}/{d.year}"
+
+
+def weekday(value: _dt.date | _dt.datetime) -> str:
+    return WEEKDAYS[local(value).weekday()]
+
+
+def quarter(value: _dt.date | _dt.datetime) -> str:
+    """"Quý I/2026"."""
+    d = local(value)
+    return f"Quý {ROMAN_QUARTERS[(d.month - 1) // 3]}/{d.year}"
+
+
+def month_label(value: _dt.date | _dt.datetime) -> str:
+    """"Tháng 11/2026"."""
+    d = local(value)
+    return f"Tháng {d.month}/{d.year}"
+
+
+def iso_date(value: _dt.date | _dt.datetime) -> str:
+    """Machine-readable date/time for <time datetime>: "2026-03-05T09:30:00+07:00"."""
+    d = local(value)
+    return d.isoformat()
+
+
+# ---- numbers -------------------------------------------------------------------------------
+
+
+def number(value: float | int, decimals: int = 0) -> str:
+    """Vietnamese number style: "." groups thousands, "," is the decimal mark: 1.245 / 96,39."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def file_size(n_bytes: int) -> str:
+    """"2,4 MB" / "350 KB" for download links."""
+    if n_bytes >= 1024 * 1024:
+        return f"{number(n_bytes / (1024 * 1024), 1)} MB"
+    return f"{number(max(1, round(n_bytes / 1024)))} KB"
+
+
+def heading_id(value: str, separator: str = "-") -> str:
+    """Anchor ids for headings (Markdown's toc extension): "Bước 1: Đăng nhập" → "buoc-1-dang-nhap"."""
+    return slugify(value).replace("-", separator)

@@ -1,0 +1,140 @@
+"""Pelican settings for a local build of the "Cải cách hành chính" section (make html / serve).
+
+publishconf.py imports these and adds what production needs. URL patterns live here and only here.
+"""
+
+import os
+import sys
+
+import jinja2
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, _HERE)  # the cchc package, also when pelican runs outside the virtualenv's cwd
+
+from cchc import vn  # noqa: E402
+
+AUTHOR = "Ủy ban nhân dân phường Chí Linh"
+SITENAME = "Cải cách hành chính – Phường Chí Linh"
+SITESUBTITLE = ("Chuyên mục Cải cách hành chính của Cổng thông tin điện tử phường Chí Linh, "
+                "thành phố Hải Phòng")
+PORTAL_NAME = "Cổng thông tin điện tử phường Chí Linh"
+# Local builds are served by `make serve` on port 8000; absolute URLs keep feeds valid there too.
+SITEURL = os.environ.get("SITEURL", "http://127.0.0.1:8000").rstrip("/")
+RELATIVE_URLS = False
+
+PATH = os.path.join(_HERE, "content")
+OUTPUT_PATH = os.path.join(_HERE, "output")
+CACHE_PATH = os.path.join(_HERE, "cache")
+THEME = os.path.join(_HERE, "theme")
+TIMEZONE = "Asia/Ho_Chi_Minh"
+DEFAULT_LANG = "vi"
+# No reStructuredText here: docutils has no Vietnamese and would warn on every build (fatal in CI).
+READERS = {"rst": None}
+
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "media"]
+# Data and procedure records are read by our plugins, never as pages or static files.
+ARTICLE_EXCLUDES = ["data"]
+PAGE_EXCLUDES = ["data"]
+SLUGIFY_SOURCE = "basename"  # plugins/cchc_content replaces the slug with cchc.vn.slugify anyway
+
+# ---- addresses (all ASCII, folder-style) -------------------------------------------------------
+ARTICLE_URL = "tin-tuc/{date:%Y}/{date:%m}/{slug}/"
+ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+ARTICLE_LANG_URL = ARTICLE_URL
+ARTICLE_LANG_SAVE_AS = ""
+DRAFT_URL = "ban-nhap/{slug}/"
+DRAFT_SAVE_AS = DRAFT_URL + "index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = PAGE_URL + "index.html"
+PAGE_LANG_SAVE_AS = ""
+CATEGORY_URL = "chuyen-muc/{slug}/"
+CATEGORY_SAVE_AS = CATEGORY_URL + "index.html"
+CATEGORIES_URL = "chuyen-muc/"
+CATEGORIES_SAVE_AS = CATEGORIES_URL + "index.html"
+TAG_URL = "the/{slug}/"
+TAG_SAVE_AS = TAG_URL + "index.html"
+TAGS_URL = "the/"
+TAGS_SAVE_AS = TAGS_URL + "index.html"
+AUTHOR_SAVE_AS = ""  # the issuing body is our own field (co_quan), not a Pelican author
+AUTHORS_SAVE_AS = ""
+ARCHIVES_URL = "tin-tuc/"
+ARCHIVES_SAVE_AS = ARCHIVES_URL + "index.html"
+YEAR_ARCHIVE_URL = "tin-tuc/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = YEAR_ARCHIVE_URL + "index.html"
+MONTH_ARCHIVE_URL = "tin-tuc/{date:%Y}/{date:%m}/"
+MONTH_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_URL + "index.html"
+DAY_ARCHIVE_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "categories", "tags", "archives"]
+
+DEFAULT_PAGINATION = 10
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "period_archives": 20}
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/trang/{number}/", "{base_name}/trang/{number}/index.html"),
+)
+NEWEST_FIRST_ARCHIVES = True
+
+# ---- feeds: each taxonomy in its own folder (no category/tag path collisions) ------------------
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/tat-ca.atom.xml"
+FEED_ALL_RSS = "feeds/tat-ca.rss.xml"
+FEED_ATOM = None
+FEED_RSS = None
+CATEGORY_FEED_ATOM = "feeds/chuyen-muc/{slug}.atom.xml"
+CATEGORY_FEED_RSS = "feeds/chuyen-muc/{slug}.rss.xml"
+TAG_FEED_ATOM = "feeds/the/{slug}.atom.xml"
+TAG_FEED_RSS = "feeds/the/{slug}.rss.xml"
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+FEED_MAX_ITEMS = 20  # enough for a phone's feed reader, small enough for a slow connection
+RSS_FEED_SUMMARY_ONLY = False
+
+# ---- reading ---------------------------------------------------------------------------------
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+        "markdown.extensions.toc": {"permalink": False, "slugify": vn.heading_id},
+        "markdown.extensions.sane_lists": {},
+    },
+    "output_format": "html5",
+}
+TYPOGRIFY = True
+# "caps" wraps only part of Vietnamese abbreviations ("QĐ-UBND" → "QĐ-<span>UBND</span>");
+# "initial_quotes" adds spans for nothing Vietnamese needs.
+TYPOGRIFY_OMIT_FILTERS = ["caps", "initial_quotes"]
+SUMMARY_MAX_LENGTH = 50
+
+# ---- plugins (listed explicitly; order matters: content checks before images) -----------------
+PLUGIN_PATHS = [os.path.join(_HERE, "plugins")]
+PLUGINS = [
+    "cchc_figures",      # Markdown: photos with captions become <figure>
+    "cchc_content",      # normalise text, slugs, check metadata against content/data/
+    "cchc_images",       # srcset, width/height, smaller copies of photos
+    "cchc_related",      # "Tin liên quan"
+    "cchc_feeds",        # valid RSS guids, feed language, absolute URLs in entries
+    "pelican.plugins.neighbors",  # previous / next article
+]
+
+# ---- theme -----------------------------------------------------------------------------------
+JINJA_FILTERS = {
+    "ngay_chinh_thuc": vn.official_date,   # ngày 05 tháng 3 năm 2026
+    "ngay_ngan": vn.short_date,            # 05/03/2026
+    "thu": vn.weekday,                     # Thứ Năm
+    "iso": vn.iso_date,                    # 2026-03-05T09:30:00+07:00
+    "thang": vn.month_label,               # Tháng 3/2026
+    "so": vn.number,                       # 1.245
+    "dung_luong": vn.file_size,            # 2,4 MB
+    "sap_xep_vi": vn.sorted_vi,
+}
+HOTLINE = "0220 3882 115"
+CONTACT_EMAIL = "cchc.chilinh@haiphong.gov.vn"
+ADDRESS = "Trung tâm Phục vụ hành chính công phường Chí Linh, phường Chí Linh, thành phố Hải Phòng"
+PORTAL_URL = "https://chilinh.haiphong.gov.vn/"
+# StrictUndefined: a typo in a template is a build error, never an empty link on the site.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": ["jinja2.ext.do"],
+                     "undefined": jinja2.StrictUndefined}

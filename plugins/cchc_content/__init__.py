@@ -1,0 +1,24 @@
+"""cchc_content — reads what editors wrote the way the ward's site needs it.
+
+For every article and page: text normalised (NFC, invisible characters removed, cchc.vn), ASCII
+slug from the file name, and for articles the project's metadata checked against the taxonomies
+in content/data/ (chuyên mục, hình thức, cơ quan, nội dung II.1, nhiệm vụ) and turned into objects
+templates can use. Problems are collected for the whole site and stop the build before anything
+is written, each naming file, line, field and what to do (cchc.errors).
+
+Settings read (defaults set in `initialized`):
+  CCHC_DATA_DIR — folder of the taxonomy files (default: PATH/data)
+  CCHC_MEDIA_HOSTS — hosts allowed in `video_nhung` (default: YouTube's privacy-enhanced host)
+Template context added: CCHC (cchc.data.SiteData).
+"""
+
+from pelican import signals
+
+from . import checks
+
+
+def register():
+    signals.initialized.connect(checks.initialized)
+    signals.content_object_init.connect(checks.content_object_init)
+    signals.article_generator_finalized.connect(checks.article_generator_finalized)
+    signals.all_generators_finalized.connect(checks.all_generators_finalized)

@@ -1,0 +1,271 @@
+"""Signal handlers of cchc_content (module-level: blinker keeps only weak references)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from urllib.parse import urlsplit
+
+from pelican.contents import Article, Page
+from pelican.urlwrappers import Category
+
+from cchc import data, source, vn
+from cchc.errors import ContentError, Problem
+
+logger = logging.getLogger(__name__)
+
+PROBLEMS = "cchc_problems"  # key of the per-build problem list in Pelican's shared context
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{1,2}:\d{2}(:\d{2})?)?$")
+DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+AUDIO_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".ogg": "audio/ogg", ".opus": "audio/ogg"}
+VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm"}
+
+
+def initialized(pelican):
+    settings = pelican.settings
+    settings.setdefault("CCHC_DATA_DIR", os.path.join(settings["PATH"], "data"))
+    settings.setdefault("CCHC_MEDIA_HOSTS", ["www.youtube-nocookie.com"])
+    # Raises ContentError (file, line, what to do) before anything is read or written.
+    settings["CCHC"] = data.load(settings["CCHC_DATA_DIR"])
+
+
+def _problems(instance) -> list[Problem]:
+    return instance._context.setdefault(PROBLEMS, [])
+
+
+def content_object_init(instance):
+    if not isinstance(instance, (Article, Page)) or not instance.source_path:
+        return
+    _normalise(instance)
+    _set_slug(instance)
+    _check_images(instance, _problems(instance).append)
+    if isinstance(instance, Article):
+        _check_article(instance, instance.settings["CCHC"], _problems(instance).append)
+
+
+def _normalise(instance):
+    """NFC and no invisible characters in everything that is shown, indexed or compared."""
+    for key, value in list(instance.metadata.items()):
+        if isinstance(value, str):
+            clean = vn.normalize_line(value) if key in ("title", "slug") else vn.normalize(value)
+            instance.metadata[key] = clean
+            if key not in ("summary", "save_as", "url"):
+                setattr(instance, key, clean)
+    if instance._content:
+        instance._content = vn.normalize(instance._content)
+    if getattr(instance, "_summary", None):
+        instance._summary = vn.normalize(instance._summary)
+    for tag in getattr(instance, "tags", []) or []:
+        tag.name = vn.normalize_line(tag.name)
+        tag.slug = vn.slugify(tag.name)
+
+
+def _set_slug(instance):
+    """ASCII slug from the file name (stable when a title is amended; feed ids depend on it)."""
+    if "slug" in instance.metadata:
+        instance.slug = vn.slugify(instance.metadata["slug"])
+    else:
+        instance.slug = vn.slugify(os.path.splitext(os.path.basename(instance.source_path))[0])
+
+
+def _split(value) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        return [vn.normalize_line(str(v)) for v in value if str(v).strip()]
+    return [vn.normalize_line(v) for v in str(value or "").split(",") if v.strip()]
+
+
+def _check_article(article, site: data.SiteData, report):
+    path = article.source_path
+    fields = source.header(path)
+    meta = article.metadata
+
+    def problem(key, message, hint=""):
+        field = fields.get(key.lower())
+        report(Problem(path, field.line if field else None, field.key if field else key, message, hint))
+
+    for key in ("date", "modified"):
+        raw = fields.get(key)
+        if raw is None:
+            continue
+        if DAY_FIRST.match(raw.raw):
+            day, month, year = DAY_FIRST.match(raw.raw).groups()
+            problem(key, f"ngày “{raw.raw}” viết theo kiểu ngày/tháng/năm, máy có thể hiểu nhầm thành tháng {int(day)}.",
+                    f"Viết theo dạng năm-tháng-ngày: {year}-{int(month):02d}-{int(day):02d}.")
+        elif not ISO_DATE.match(raw.raw):
+            problem(key, f"không đọc được ngày “{raw.raw}”.",
+                    "Viết theo dạng năm-tháng-ngày, có thể kèm giờ: 2026-03-05 hoặc 2026-03-05 09:30.")
+    if "date" not in fields:
+        problem("Date", "thiếu ngày đăng.", "Thêm dòng “Date: 2026-03-05 09:30” vào phần khai báo đầu tệp.")
+    if not meta.get("summary"):
+        problem("Summary", "thiếu tóm tắt.", "Thêm dòng “Summary: …” (1–2 câu) vào phần khai báo.")
+
+    # chuyên mục
+    written = meta.get("category")
+    written = written.name if isinstance(written, Category) else written
+    if "category" not in fields:
+        problem("Category", "thiếu chuyên mục.", f"Thêm dòng “Category: …” với một trong: {site.categories.choices()}.")
+    else:
+        entry = site.categories.get(written)
+        if entry is None:
+            problem("category", f"chuyên mục “{written}” không có trong danh mục.",
+                    f"Dùng một trong: {site.categories.choices()}.")
+        else:
+            category = Category(entry.name, article.settings)
+            category.slug = entry.code
+            category.entry = entry
+            article.category = meta["category"] = category
+
+    def one(key, taxonomy, required=True):
+        value = meta.get(key)
+        if not value:
+            if required:
+                problem(key, f"thiếu {taxonomy.label}.",
+                        f"Thêm dòng “{key}: …” với một trong: {taxonomy.choices()}.")
+            return None
+        entry = taxonomy.get(value)
+        if entry is None:
+            problem(key, f"{taxonomy.label} “{value}” không có trong danh mục.",
+                    f"Dùng một trong: {taxonomy.choices()}.")
+        return entry
+
+    def many(key, taxonomy, required):
+        values = _split(meta.get(key))
+        if not values and required:
+            problem(key, f"thiếu {taxonomy.label}.",
+                    f"Thêm dòng “{key}: …” với một hay nhiều mã, cách nhau bằng dấu phẩy: {taxonomy.choices()}.")
+        entries = []
+        for value in values:
+            entry = taxonomy.get(value)
+            if entry is None:
+                problem(key, f"{taxonomy.label} “{value}” không có trong danh mục.",
+                        f"Dùng mã trong: {taxonomy.choices()}.")
+            elif entry not in entries:
+                entries.append(entry)
+        return entries
+
+    article.co_quan = one("co_quan", site.bodies)
+    article.hinh_thuc = one("hinh_thuc", site.forms)
+    article.noi_dung = many("noi_dung", site.areas, required=True)
+    article.nhiem_vu = many("nhiem_vu", site.tasks, required=False)
+    article.so_van_ban = vn.normalize_line(meta.get("so_van_ban", "")) or None
+
+    content_root = article.settings["PATH"]
+
+    def media_file(key, types):
+        value = meta.get(key)
+        if not value:
+            return None
+        rel = value.strip().lstrip("/")
+        if rel.startswith("{static}"):
+            rel = rel[len("{static}"):].lstrip("/")
+        full = os.path.realpath(os.path.join(content_root, rel))
+        if not full.startswith(os.path.realpath(content_root) + os.sep):
+            problem(key, f"đường dẫn “{value}” nằm ngoài thư mục content/.",
+                    "Đặt tệp trong content/images/ hoặc content/media/ và ghi đường dẫn tính từ content/.")
+            return None
+        if not os.path.isfile(full):
+            problem(key, f"không tìm thấy tệp “{rel}”.",
+                    f"Kiểm tra tên tệp, hoặc chép tệp vào content/{rel}.")
+            return None
+        ext = os.path.splitext(rel)[1].lower()
+        if types is not None and ext not in types:
+            problem(key, f"tệp “{rel}” không phải định dạng được hỗ trợ ({', '.join(types)}).",
+                    "Chuyển tệp sang một trong các định dạng trên.")
+            return None
+        return {"path": rel.replace(os.sep, "/"), "size": os.path.getsize(full),
+                "type": (types or {}).get(ext)}
+
+    article.image = media_file("anh", None)
+    if article.image:
+        article.image["alt"] = vn.normalize_line(meta.get("anh_mo_ta", ""))
+        if not article.image["alt"]:
+            problem("anh_mo_ta" if "anh_mo_ta" in fields else "anh", "ảnh đại diện chưa có mô tả cho người khiếm thị.",
+                    "Thêm dòng “anh_mo_ta: …” nói ảnh chụp gì.")
+    article.audio = media_file("am_thanh", AUDIO_TYPES)
+    if article.audio:
+        article.audio["duration"] = meta.get("thoi_luong") or None
+    article.video = media_file("video", VIDEO_TYPES)
+    article.video_embed = None
+    embed = meta.get("video_nhung")
+    if embed:
+        parts = urlsplit(embed.strip())
+        allowed = article.settings["CCHC_MEDIA_HOSTS"]
+        if parts.scheme != "https" or parts.hostname not in allowed:
+            problem("video_nhung", f"chỉ nhúng được video từ {', '.join(allowed)} (địa chỉ https).",
+                    "Dùng địa chỉ dạng https://www.youtube-nocookie.com/embed/MÃ_VIDEO.")
+        else:
+            article.video_embed = embed.strip()
+
+    form = article.hinh_thuc.code if article.hinh_thuc else None
+    text = re.sub(r"<[^>]+>", " ", article._content or "").strip()
+    if form == "am-thanh" and "am_thanh" not in meta:
+        problem("hinh_thuc", "bài âm thanh cần tệp âm thanh.", "Thêm dòng “am_thanh: media/2026/ten-tep.mp3”.")
+    if form in ("video", "phong-su") and not (meta.get("video") or embed):
+        problem("hinh_thuc", "bài video/phóng sự cần tệp video hoặc địa chỉ nhúng.",
+                "Thêm dòng “video: media/2026/ten-tep.mp4” hoặc “video_nhung: https://www.youtube-nocookie.com/embed/…”.")
+    if (article.audio or article.video or article.video_embed) and len(text) < 80:
+        problem("hinh_thuc", "bài có âm thanh/video cần phần lời hoặc mô tả nội dung (ít nhất vài câu) cho người không nghe/xem được.",
+                "Viết nội dung chương trình hoặc mô tả video làm thân bài.")
+
+
+_IMG = re.compile(r"<img\b[^>]*>", re.I)
+_ALT = re.compile(r'\balt=(["\'])(?P<alt>.*?)\1', re.S)
+_SRC = re.compile(r'\bsrc=(["\'])(?P<src>.*?)\1', re.S)
+
+
+def _check_images(instance, report):
+    """Every image in the body needs alt text: residents using screen readers hear nothing else."""
+    for tag in _IMG.findall(instance._content or ""):
+        alt = _ALT.search(tag)
+        if alt and alt["alt"].strip():
+            continue
+        src = _SRC.search(tag)
+        src = src["src"] if src else ""
+        line = _line_containing(instance.source_path, src) if src else None
+        report(Problem(instance.source_path, line, None,
+                       f"ảnh “{src.rsplit('/', 1)[-1]}” chưa có mô tả cho người khiếm thị.",
+                       "Viết mô tả trong ngoặc vuông: ![Mô tả ảnh chụp gì]({static}/images/…)."))
+
+
+def _line_containing(path, needle):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for number, text in enumerate(handle, 1):
+                if needle in text:
+                    return number
+    except OSError:
+        pass
+    return None
+
+
+def article_generator_finalized(generator):
+    """Lists in the order residents expect: chuyên mục as in the data file, tags in vi order."""
+    site = generator.settings["CCHC"]
+    order = {entry.code: n for n, entry in enumerate(site.categories)}
+    generator.categories.sort(key=lambda item: order.get(item[0].slug, len(order)))
+    generator.context["categories"] = generator.categories
+    tags = vn.sorted_vi(generator.context["tags"], key=lambda item: item[0].name)
+    generator.context["tags"] = tags
+
+
+def all_generators_finalized(generators):
+    """Duplicate addresses, then stop the build (before any writing) if anything was wrong."""
+    context = generators[0].context
+    problems = context.setdefault(PROBLEMS, [])
+    owners: dict[str, str] = {}
+    for generator in generators:
+        for attr in ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages"):
+            for item in getattr(generator, attr, []):
+                key = item.save_as
+                if not key:
+                    continue
+                if key in owners and owners[key] != item.source_path:
+                    problems.append(Problem(
+                        item.source_path, source.line_of(item.source_path, "title"), None,
+                        f"trùng địa chỉ “{item.url}” với {owners[key]} "
+                        "(tên tệp hoặc Slug giống nhau khi bỏ dấu).",
+                        "Đổi tên tệp, hoặc thêm dòng “Slug: …” khác cho một trong hai bài."))
+                owners.setdefault(key, item.source_path)
+    if problems:
+        raise ContentError(problems)

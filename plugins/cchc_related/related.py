@@ -1,0 +1,38 @@
+"""article_generator_finalized handler of cchc_related."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+
+def _score_pairs(articles):
+    """{(i, j): score} for article indices sharing something, computed through inverted indexes
+    so the cost grows with the number of shared features, not with the square of the archive."""
+    index = defaultdict(list)
+    for n, article in enumerate(articles):
+        for tag in getattr(article, "tags", []) or []:
+            index[("tag", tag.slug)].append(n)
+        for area in getattr(article, "noi_dung", []) or []:
+            index[("area", area.code)].append(n)
+        category = getattr(article, "category", None)
+        if category is not None:
+            index[("category", category.slug)].append(n)
+    weights = {"tag": 3, "area": 2, "category": 1}
+    scores = defaultdict(lambda: defaultdict(int))
+    for (kind, _value), members in index.items():
+        if len(members) > 400:  # a feature most of the archive shares says little
+            continue
+        for i in members:
+            for j in members:
+                if i != j:
+                    scores[i][j] += weights[kind]
+    return scores
+
+
+def article_generator_finalized(generator):
+    limit = generator.settings.get("CCHC_RELATED_MAX", 4)
+    articles = generator.articles
+    scores = _score_pairs(articles)
+    for n, article in enumerate(articles):
+        ranked = sorted(scores[n].items(), key=lambda item: (-item[1], -articles[item[0]].date.timestamp()))
+        article.related = [articles[j] for j, _score in ranked[:limit]]

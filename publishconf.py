@@ -1,0 +1,17 @@
+"""Production settings: the portal's address, absolute URLs everywhere, feeds with full URLs.
+
+`pelican content -s publishconf.py -o DIR` builds the production site into DIR. The site URL comes
+from the SITEURL environment variable when set (staging, tests), otherwise the portal's address.
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from pelicanconf import *  # noqa: E402,F403
+
+SITEURL = os.environ.get("SITEURL", "https://cchc.chilinh.haiphong.gov.vn").rstrip("/")
+FEED_DOMAIN = SITEURL
+RELATIVE_URLS = False
+DELETE_OUTPUT_DIRECTORY = False  # issue: atomic swap of the output folder comes with deploy work
