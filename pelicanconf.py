@@ -3,6 +3,7 @@
 publishconf.py imports these and adds what production needs. URL patterns live here and only here.
 """
 
+import logging
 import os
 import sys
 
@@ -37,7 +38,11 @@ STATIC_PATHS = ["images", "media"]
 # Data and procedure records are read by our plugins, never as pages or static files.
 ARTICLE_EXCLUDES = ["data"]
 PAGE_EXCLUDES = ["data"]
-SLUGIFY_SOURCE = "basename"  # plugins/cchc_content replaces the slug with cchc.vn.slugify anyway
+SLUGIFY_SOURCE = "basename"
+# One language, no translations: Pelican would otherwise group items by slug and keep one of two
+# articles whose addresses collide. plugins/cchc_content reports such collisions (both files named).
+ARTICLE_TRANSLATION_ID = None
+PAGE_TRANSLATION_ID = None  # plugins/cchc_content replaces the slug with cchc.vn.slugify anyway
 
 # ---- addresses (all ASCII, folder-style) -------------------------------------------------------
 ARTICLE_URL = "tin-tuc/{date:%Y}/{date:%m}/{slug}/"
@@ -103,10 +108,14 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
+# plugins/cchc_content reports images without a description in Vietnamese with file and line;
+# Pelican's own English warning for the same thing would stop a --fatal build before it.
+LOG_FILTER = [(logging.WARNING, "Empty alt attribute for image %s in %s")]
 TYPOGRIFY = True
 # "caps" wraps only part of Vietnamese abbreviations ("QĐ-UBND" → "QĐ-<span>UBND</span>");
-# "initial_quotes" adds spans for nothing Vietnamese needs.
-TYPOGRIFY_OMIT_FILTERS = ["caps", "initial_quotes"]
+# "initial_quotes" adds spans for nothing Vietnamese needs; "widont" puts no-break spaces into
+# titles, which then reach feeds, search and the <title> of every page.
+TYPOGRIFY_OMIT_FILTERS = ["caps", "initial_quotes", "widont"]
 SUMMARY_MAX_LENGTH = 50
 
 # ---- plugins (listed explicitly; order matters: content checks before images) -----------------

@@ -1,4 +1,7 @@
-"""cchc_figures — a photo on its own line becomes an accessible figure with its caption.
+"""cchc_figures — accessible block markup for what editors put in Markdown: photos and tables.
+
+A photo on its own line becomes a figure with its caption; a table is wrapped in a focusable,
+labelled region that scrolls sideways on a phone.
 
 Editors write `![Mô tả ảnh]({static}/images/2026/anh.jpg "Chú thích")` on a line of its own; the
 Markdown reader then produces <figure><img alt="Mô tả ảnh" …><figcaption>Chú thích</figcaption>

@@ -10,10 +10,16 @@ from markdown.treeprocessors import Treeprocessor
 
 class FigureTreeprocessor(Treeprocessor):
     def run(self, root):
-        for parent in root.iter():
-            for index, paragraph in enumerate(list(parent)):
-                if paragraph.tag == "p" and _only_image(paragraph):
-                    parent[index] = _figure(paragraph[0])
+        # Collect first, then replace: the new elements contain the old ones, and iterating
+        # while wrapping would find each table again inside its own wrapper.
+        paragraphs = [(parent, index, child) for parent in root.iter()
+                      for index, child in enumerate(parent) if child.tag == "p" and _only_image(child)]
+        for parent, index, paragraph in paragraphs:
+            parent[index] = _figure(paragraph[0])
+        tables = [(parent, index, child) for parent in root.iter()
+                  for index, child in enumerate(parent) if child.tag == "table"]
+        for parent, index, table in tables:
+            parent[index] = _scrollable(table)
         for image in root.iter("img"):
             image.set("loading", "lazy")
             image.set("decoding", "async")
@@ -37,6 +43,16 @@ def _figure(image):
         figcaption = etree.SubElement(figure, "figcaption")
         figcaption.text = caption
     return figure
+
+
+def _scrollable(table):
+    """A wide table scrolls sideways on a phone inside a region that keyboard users can focus
+    and screen readers announce (WCAG 2.1.1; axe "scrollable-region-focusable")."""
+    region = etree.Element("div", {"class": "cc-table", "role": "region", "tabindex": "0",
+                                    "aria-label": "Bảng (trên điện thoại, vuốt ngang để xem hết)"})
+    region.tail, table.tail = table.tail, None
+    region.append(table)
+    return region
 
 
 class FigureExtension(Extension):

@@ -9,31 +9,24 @@
   function read() {
     try { return parseInt(window.localStorage.getItem(KEY) || "0", 10) || 0; } catch (e) { return 0; }
   }
-  function apply(step, buttons) {
+  function apply(step) {
     step = Math.max(MIN, Math.min(MAX, step));
     if (step === 0) { root.removeAttribute("data-textsize"); } else { root.setAttribute("data-textsize", String(step)); }
     try { window.localStorage.setItem(KEY, String(step)); } catch (e) { /* private mode: not remembered */ }
-    if (buttons) {
-      buttons.forEach(function (b) {
-        var d = parseInt(b.getAttribute("data-size"), 10);
-        b.setAttribute("aria-pressed", String(d === 0 && step === 0));
-      });
-    }
     return step;
   }
 
   var current = apply(read());
   document.addEventListener("DOMContentLoaded", function () {
-    var box = document.querySelector("[data-textsize]");
+    var box = document.querySelector("[data-textsize-control]");
     if (!box) { return; }
     var buttons = Array.prototype.slice.call(box.querySelectorAll("button[data-size]"));
     buttons.forEach(function (b) {
       b.addEventListener("click", function () {
         var d = parseInt(b.getAttribute("data-size"), 10);
-        current = apply(d === 0 ? 0 : current + d, buttons);
+        current = apply(d === 0 ? 0 : current + d);
       });
     });
-    apply(current, buttons);
     box.hidden = false;
   });
 })();

@@ -1,0 +1,141 @@
+"""Real Chromium (Debian's, driven by Playwright): accessibility with axe-core, phone layout,
+text size control, and reading without JavaScript."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import socket
+import threading
+
+import pytest
+
+from conftest import ROOT, run_pelican
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def served_site(tmp_path_factory):
+    """The site built for and served from a loopback address chosen for this run."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    out = tmp_path_factory.mktemp("served")
+    result = run_pelican(ROOT / "content", out, siteurl=base, cache=tmp_path_factory.mktemp("cache"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(QuietHandler, directory=str(out)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield base, out
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield instance
+        instance.close()
+
+
+def representative_pages(out):
+    audio = next(p for p in sorted((out / "tin-tuc").rglob("index.html")) if "<audio" in p.read_text("utf-8"))
+    video = next(p for p in sorted((out / "tin-tuc").rglob("index.html")) if "cc-video" in p.read_text("utf-8"))
+    photo = next(p for p in sorted((out / "tin-tuc").rglob("index.html")) if "<figcaption" in p.read_text("utf-8"))
+    rel = [str(p.relative_to(out).parent) + "/" for p in (audio, video, photo)]
+    return ["", "trang/2/", "chuyen-muc/", "chuyen-muc/thu-tuc-dich-vu-cong/", "the/", "tin-tuc/",
+            "tin-tuc/2026/", "theo-doi/", "ke-hoach-tuyen-truyen-cchc-2026/", "lien-he/", *rel]
+
+
+def axe_violations(page):
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa']}})")
+    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"]]
+
+
+@pytest.mark.parametrize("width, height", [(390, 844), (1280, 900)])
+def test_no_accessibility_violations(served_site, browser, width, height):
+    base, out = served_site
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+    page = context.new_page()
+    problems = {}
+    for rel in representative_pages(out):
+        page.goto(f"{base}/{rel}", wait_until="domcontentloaded")
+        violations = axe_violations(page)
+        if violations:
+            problems[rel] = violations
+    context.close()
+    assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+def test_phone_layout_has_no_horizontal_scrolling(served_site, browser):
+    base, out = served_site
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    for rel in representative_pages(out):
+        page.goto(f"{base}/{rel}", wait_until="load")
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, (rel, overflow)
+    context.close()
+
+
+def test_text_size_control_enlarges_text_and_is_remembered(served_site, browser):
+    base, _ = served_site
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base}/", wait_until="load")
+    size = lambda: page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")  # noqa: E731
+    normal = size()
+    page.get_by_role("button", name="Tăng cỡ chữ").click()
+    bigger = size()
+    assert bigger > normal
+    page.goto(f"{base}/theo-doi/", wait_until="load")
+    assert size() == bigger  # remembered on this device
+    page.get_by_role("button", name="Cỡ chữ mặc định").click()
+    assert size() == normal
+    context.close()
+
+
+def test_site_reads_without_javascript(served_site, browser):
+    base, out = served_site
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{base}/", wait_until="load")
+    assert not page.locator("[data-textsize-control]").is_visible()  # the control needs JS: hidden without it
+    first = page.locator(".cc-item__title a").first
+    title = first.inner_text()
+    first.click()
+    assert page.locator("h1").inner_text() == title
+    assert page.locator("#noi-dung p").count() > 0
+    context.close()
+
+
+def test_skip_link_is_first_and_moves_focus_to_main(served_site, browser):
+    base, _ = served_site
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base}/", wait_until="load")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => document.activeElement.textContent.trim()")
+    assert focused == "Bỏ qua, đến nội dung chính"
+    assert page.locator(".cc-skip-link").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => location.hash") == "#noi-dung-chinh"
+    context.close()

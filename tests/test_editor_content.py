@@ -1,0 +1,140 @@
+"""What editors write, read the way the site needs it: small fixture sites built for real."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+from conftest import ROOT, SITEURL, article, page
+
+
+def tree_digest(folder):
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_valid_article_builds_with_ascii_address_and_vietnamese_dates(fixture_site):
+    fixture_site.write("articles/2026/Đăng ký khai sinh trực tuyến.md",
+                       article(title="Đăng ký khai sinh trực tuyến", date="2026-01-05 08:00"))
+    result = fixture_site.build()
+    assert result.returncode == 0, result.log
+    path = fixture_site.output / "tin-tuc/2026/01/dang-ky-khai-sinh-truc-tuyen/index.html"
+    doc = page(path)
+    assert doc.xpath("//h1")[0].text_content() == "Đăng ký khai sinh trực tuyến"
+    assert doc.xpath("//p[@class='cc-article__date']/time")[0].text == "ngày 05 tháng 01 năm 2026"
+    assert doc.xpath("//p[@class='cc-article__date']/time/@datetime")[0] == "2026-01-05T08:00:00+07:00"
+
+
+def test_text_is_normalised_to_nfc_without_invisible_characters(fixture_site):
+    title = unicodedata.normalize("NFD", "Thủ tục đăng ký thường trú") + "\u200b"
+    fixture_site.write("articles/thuong-tru.md", article(title=title, body="Đăng k\u200eý tại \u00d0iểm tiếp nhận."))
+    result = fixture_site.build()
+    assert result.returncode == 0, result.log
+    raw = (fixture_site.output / "tin-tuc/2026/03/thuong-tru/index.html").read_text(encoding="utf-8")
+    assert unicodedata.is_normalized("NFC", raw)
+    assert "Thủ tục đăng ký thường trú" in raw
+    assert "Đăng ký tại Điểm tiếp nhận." in raw
+    assert "\u200b" not in raw and "\u200e" not in raw
+
+
+def test_category_written_by_code_or_unaccented_name(fixture_site):
+    fixture_site.write("articles/a.md", article(title="Bài A", category="chinh-quyen-so"))
+    fixture_site.write("articles/b.md", article(title="Bài B", category="chinh quyen so, chuyen doi so"))
+    result = fixture_site.build()
+    assert result.returncode == 0, result.log
+    doc = page(fixture_site.output / "chuyen-muc/chinh-quyen-so/index.html")
+    assert doc.xpath("//h1")[0].text_content() == "Chính quyền số, chuyển đổi số"
+    assert len(doc.xpath("//ul[@class='cc-list']/li")) == 2
+
+
+def assert_fails_with(fixture_site, *fragments):
+    result = fixture_site.build()
+    assert result.returncode != 0, result.log
+    log = " ".join(result.log.split())
+    for fragment in fragments:
+        assert fragment in log, log[-3000:]
+    return log
+
+
+def test_unknown_category_body_form_area_and_task_are_all_reported(fixture_site):
+    fixture_site.write("articles/sai.md", article(category="Tin tức chung", co_quan="Sở Tư pháp",
+                                                   hinh_thuc="bản tin", noi_dung="m, z",
+                                                   extra="nhiem_vu: 07"))
+    assert_fails_with(
+        fixture_site,
+        "content/articles/sai.md, dòng 3, khóa “Category”: chuyên mục “Tin tức chung” không có trong danh mục.",
+        "sai.md, dòng 6, khóa “co_quan”: cơ quan “Sở Tư pháp” không có trong danh mục.",
+        "sai.md, dòng 7, khóa “hinh_thuc”: hình thức “bản tin” không có trong danh mục.",
+        "sai.md, dòng 8, khóa “noi_dung”: mục nội dung “z” không có trong danh mục.",
+        "sai.md, dòng 9, khóa “nhiem_vu”: nhiệm vụ “07” không có trong danh mục.",
+        "Cách sửa: Dùng một trong: thu-tuc-dich-vu-cong (Thủ tục hành chính và dịch vụ công)",
+        "Có 5 lỗi trong nội dung",
+    )
+
+
+def test_day_first_date_is_rejected_not_read_as_american(fixture_site):
+    fixture_site.write("articles/ngay.md", article(date="05/01/2026"))
+    assert_fails_with(fixture_site, "ngay.md, dòng 2, khóa “Date”: ngày “05/01/2026” viết theo kiểu ngày/tháng/năm",
+                      "Viết theo dạng năm-tháng-ngày: 2026-01-05.")
+    assert not (fixture_site.output / "tin-tuc/2026/05").exists()
+
+
+def test_missing_required_metadata(fixture_site):
+    fixture_site.write("articles/thieu.md", "Title: Thiếu khai báo\nDate: 2026-03-01\n\nNội dung.\n")
+    assert_fails_with(fixture_site, "thieu.md, khóa “Summary”: thiếu tóm tắt.",
+                      "thieu.md, khóa “Category”: thiếu chuyên mục.",
+                      "thieu.md, khóa “co_quan”: thiếu cơ quan.",
+                      "thieu.md, khóa “noi_dung”: thiếu mục nội dung.")
+
+
+def test_addresses_that_collide_after_removing_accents(fixture_site):
+    fixture_site.write("articles/hòa-giải.md", article(title="Hòa giải ở cơ sở"))
+    fixture_site.write("articles/hóa-giải.md", article(title="Hóa giải vướng mắc"))
+    assert_fails_with(fixture_site, "trùng địa chỉ “tin-tuc/2026/03/hoa-giai/”", "hòa-giải.md", "hóa-giải.md")
+
+
+def test_image_without_description_is_rejected(fixture_site):
+    fixture_site.copy(ROOT / "content/images/2026/duong-day-nong-phan-anh-kien-nghi.jpg", "images/anh.jpg")
+    fixture_site.write("articles/anh.md", article(body="\n![]({static}/images/anh.jpg \"Chú thích\")\n"))
+    assert_fails_with(fixture_site, "anh.md, dòng 12: ảnh “anh.jpg” chưa có mô tả cho người khiếm thị.")
+
+
+def test_audio_programme_needs_its_file_and_a_transcript(fixture_site):
+    fixture_site.write("articles/phat-thanh.md", "\n".join([
+        "Title: Chương trình phát thanh", "Date: 2026-04-01", "Category: Cuộc thi, phong trào",
+        "Summary: Chương trình.", "co_quan: ttdvsnc", "hinh_thuc: am-thanh", "noi_dung: n",
+        "am_thanh: media/khong-co.mp3", "", "Ngắn.", ""]))
+    assert_fails_with(fixture_site, "phat-thanh.md, dòng 8, khóa “am_thanh”: không tìm thấy tệp “media/khong-co.mp3”.")
+
+
+def test_media_outside_content_folder_is_refused(fixture_site):
+    fixture_site.write("articles/ra-ngoai.md", article(extra="anh: ../../etc/passwd\nanh_mo_ta: Ảnh"))
+    assert_fails_with(fixture_site, "ra-ngoai.md, dòng 9, khóa “anh”: đường dẫn “../../etc/passwd” nằm ngoài thư mục content/.")
+
+
+def test_video_embed_only_from_allowed_host(fixture_site):
+    fixture_site.write("articles/video.md", article(hinh_thuc="video", extra="video_nhung: https://evil.example/embed/x",
+                                                    body="Mô tả video. " * 20))
+    assert_fails_with(fixture_site, "video.md, dòng 9, khóa “video_nhung”: chỉ nhúng được video từ www.youtube-nocookie.com")
+
+
+def test_failed_build_leaves_previous_output_untouched(fixture_site):
+    fixture_site.write("articles/tot.md", article(title="Bài đúng"))
+    assert fixture_site.build().returncode == 0
+    before = tree_digest(fixture_site.output)
+    fixture_site.write("articles/tot.md", article(title="Bài đúng đã sửa"))
+    fixture_site.write("articles/loi.md", article(title="Bài lỗi", category="Không có"))
+    result = fixture_site.build()
+    assert result.returncode != 0
+    assert tree_digest(fixture_site.output) == before
+
+
+def test_feeds_of_a_fixture_site_use_given_siteurl(fixture_site):
+    fixture_site.write("articles/a.md", article(title="Bài A", body="Xem [liên hệ](/lien-he/)."))
+    assert fixture_site.build().returncode == 0
+    rss = (fixture_site.output / "feeds/tat-ca.rss.xml").read_text(encoding="utf-8")
+    assert f"{SITEURL}/lien-he/" in rss  # a root-relative link written by hand becomes absolute

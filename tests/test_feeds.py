@@ -1,0 +1,120 @@
+"""Atom and RSS feeds, as a feed reader would read them (and as shared/tools/check_feeds.py does)."""
+
+from __future__ import annotations
+
+import email.utils
+import re
+import subprocess
+import sys
+
+import feedparser
+from lxml import etree
+from lxml import html as lxml_html
+
+from cchc import data
+from conftest import ROOT, SHARED, SITEURL, page, url_to_path
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITE_DATA = data.load(str(ROOT / "content" / "data"))
+
+
+def feeds(site):
+    return sorted((site / "feeds").rglob("*.xml"))
+
+
+def test_feed_for_everything_a_resident_can_follow(site):
+    names = {str(p.relative_to(site / "feeds")) for p in feeds(site)}
+    assert {"tat-ca.atom.xml", "tat-ca.rss.xml"} <= names
+    for category in SITE_DATA.categories:
+        assert f"chuyen-muc/{category.code}.atom.xml" in names
+        assert f"chuyen-muc/{category.code}.rss.xml" in names
+    tags = [a.get("href") for a in page(site / "the" / "index.html").xpath("//ul[@class='cc-tag-cloud']//a")]
+    for href in tags:
+        slug = href.rstrip("/").rsplit("/", 1)[1]
+        assert f"the/{slug}.atom.xml" in names and f"the/{slug}.rss.xml" in names
+
+
+def test_rss_is_valid_for_readers(site):
+    for path in feeds(site):
+        root = etree.parse(str(path)).getroot()
+        if root.tag != "rss":
+            continue
+        channel = root.find("channel")
+        assert channel.findtext("language") == "vi", path
+        assert channel.findtext("description").strip()
+        self_link = channel.find(ATOM + "link")
+        assert self_link.get("rel") == "self" and self_link.get("type") == "application/rss+xml"
+        assert self_link.get("href") == f"{SITEURL}/{path.relative_to(site)}"
+        items = channel.findall("item")
+        assert 1 <= len(items) <= 20
+        for item in items:
+            guid = item.find("guid")
+            assert guid.get("isPermaLink") == "false", path
+            assert guid.text.startswith("tag:cchc.chilinh.haiphong.gov.vn,2026-")
+            assert item.findtext("pubDate").endswith("+0700")
+            email.utils.parsedate_to_datetime(item.findtext("pubDate"))
+            assert url_to_path(site, item.findtext("link")).exists()
+            for url in re.findall(r'(?:href|src)="([^"]+)"', item.findtext("description")):
+                assert re.match(r"^(https?:|mailto:|tel:|#)", url), (path, url)
+
+
+def test_atom_is_valid_for_readers(site):
+    for path in feeds(site):
+        root = etree.parse(str(path)).getroot()
+        if root.tag != ATOM + "feed":
+            continue
+        assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "vi"
+        assert root.findtext(ATOM + "updated").endswith("+07:00")
+        entries = root.findall(ATOM + "entry")
+        assert 1 <= len(entries) <= 20
+        ids = [e.findtext(ATOM + "id") for e in entries]
+        assert len(set(ids)) == len(ids)
+        for entry in entries:
+            assert entry.find(ATOM + "author/" + ATOM + "name").text == "Ủy ban nhân dân phường Chí Linh"
+            assert entry.findtext(ATOM + "published").endswith("+07:00")
+            content = entry.findtext(ATOM + "content")
+            fragment = lxml_html.fragment_fromstring(content, create_parent="div")
+            for url in fragment.xpath("//@href | //@src"):
+                assert re.match(r"^(https?:|mailto:|tel:|#)", url), (path, url)
+            for srcset in fragment.xpath("//@srcset"):
+                assert all(c.split()[0].startswith(SITEURL) for c in srcset.split(","))
+
+
+def test_feeds_parse_cleanly_and_match_the_site(site):
+    parsed = feedparser.parse(str(site / "feeds" / "tat-ca.atom.xml"))
+    assert not parsed.bozo
+    assert parsed.feed.title == "Cải cách hành chính – Phường Chí Linh"
+    newest = page(site / "index.html").xpath("//h3[@class='cc-item__title']/a")[0]
+    assert parsed.entries[0].link == newest.get("href")
+    assert " ".join(parsed.entries[0].title.split()) == " ".join(newest.text_content().split())
+
+
+def test_every_page_advertises_existing_feeds(site):
+    for path in site.rglob("*.html"):
+        links = page(path).xpath("//head/link[@rel='alternate']")
+        assert {l.get("type") for l in links} == {"application/atom+xml", "application/rss+xml"}, path
+        for link in links:
+            assert url_to_path(site, link.get("href")).exists(), (path, link.get("href"))
+
+
+def test_follow_page_lists_every_feed(site):
+    doc = page(site / "theo-doi" / "index.html")
+    listed = set(doc.xpath("//ul[@class='cc-feeds']//a/@href"))
+    expected = {f"{SITEURL}/{p.relative_to(site)}" for p in feeds(site)}
+    assert listed == expected
+
+
+def test_shared_feed_checker_finds_no_error(site):
+    result = subprocess.run(
+        [sys.executable, str(SHARED / "tools" / "check_feeds.py"), str(site), "--siteurl", SITEURL,
+         "--strict-guid", "--rng", str(SHARED / "tools" / "atom-min.rng")],
+        capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert re.search(r" 0 errors, 0 warnings$", result.stdout.strip()), result.stdout[-2000:]
+
+
+def test_shared_link_checker_finds_no_broken_link(site):
+    result = subprocess.run(
+        [sys.executable, str(SHARED / "tools" / "check_links.py"), str(site), "--siteurl", SITEURL],
+        capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]

@@ -1,0 +1,241 @@
+"""The real site, built for production: what a resident sees on pages, in lists and archives."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+import pytest
+
+from cchc import data
+from conftest import ROOT, SITEURL, page, url_to_path
+
+SITE_DATA = data.load(str(ROOT / "content" / "data"))
+OFFICIAL_DATE = re.compile(r"^ngày (0[1-9]|[12]\d|3[01]) tháng (01|02|[3-9]|1[0-2]) năm 20\d\d$")
+SHORT_DATE = re.compile(r"^\d\d/\d\d/20\d\d$")
+
+
+def html_pages(site):
+    return sorted(site.rglob("*.html"))
+
+
+def articles(site):
+    return sorted((site / "tin-tuc").glob("20*/[01]*/*/index.html"))
+
+
+def text_of(el) -> str:
+    return " ".join(el.text_content().split())
+
+
+def test_every_page_is_vietnamese_accessible_and_nfc(site):
+    pages = html_pages(site)
+    assert len(pages) > 50
+    for path in pages:
+        raw = path.read_text(encoding="utf-8")
+        doc = page(path)
+        where = path.relative_to(site)
+        assert doc.get("lang") == "vi", where
+        assert unicodedata.is_normalized("NFC", raw), where
+        assert not re.search("[\u200b-\u200f\ufeff]", raw), where
+        assert len(doc.xpath("//h1")) == 1, where
+        assert len(doc.xpath("//main[@id='noi-dung-chinh']")) == 1, where
+        skip = doc.xpath("//a[contains(@class,'cc-skip-link')]")
+        assert skip and skip[0].get("href") == "#noi-dung-chinh", where
+        assert doc.xpath("//header") and doc.xpath("//footer") and doc.xpath("//nav"), where
+        assert doc.findtext(".//title").strip(), where
+        assert "Ủy ban nhân dân phường Chí Linh" in text_of(doc.xpath("//header[@class='cc-header']")[0]), where
+        assert "0220 3882 115" in text_of(doc.xpath("//footer[@class='cc-footer']")[0]), where
+
+
+def test_addresses_are_ascii(site):
+    for path in site.rglob("*"):
+        assert str(path.relative_to(site)).isascii(), path
+
+
+def test_no_external_resources_are_loaded(site):
+    """Fonts, styles and scripts come from the site itself: no CDN, no tracker."""
+    for path in html_pages(site):
+        doc = page(path)
+        for url in doc.xpath("//link[@rel='stylesheet' or @rel='preload']/@href | //script/@src | //img/@src"):
+            assert url.startswith(SITEURL + "/"), (path, url)
+    css = (site / "theme" / "css" / "site.css").read_text(encoding="utf-8")
+    assert "http" not in css.replace("https://", "")  # only relative font URLs
+    assert all((site / "theme" / "fonts" / f).exists() for f in re.findall(r"fonts/([\w.-]+\.woff2)", css))
+
+
+def test_sample_content_covers_the_plan(site):
+    paths = articles(site)
+    assert len(paths) >= 20
+    forms, categories, areas, tasks = Counter(), Counter(), Counter(), Counter()
+    for path in paths:
+        doc = page(path)
+        kicker = text_of(doc.xpath("//p[@class='cc-article__kicker']")[0])
+        category, _, form = kicker.partition(" · ")
+        categories[category] += 1
+        forms[form] += 1
+        meta = text_of(doc.xpath("//dl[@class='cc-meta']")[0])
+        for area in SITE_DATA.areas:
+            if f"{area.code}) {area.name}" in meta:
+                areas[area.code] += 1
+        for task in SITE_DATA.tasks:
+            if f"Nhiệm vụ {task.code}:" in meta:
+                tasks[task.code] += 1
+    assert set(categories) == {c.name for c in SITE_DATA.categories}
+    assert set(forms) == {f.name for f in SITE_DATA.forms}
+    assert set(areas) == {a.code for a in SITE_DATA.areas}
+    assert set(tasks) == {t.code for t in SITE_DATA.tasks}
+
+
+def test_article_page_shows_official_date_metadata_and_navigation(site):
+    for path in articles(site):
+        doc = page(path)
+        where = path.relative_to(site)
+        times = doc.xpath("//p[@class='cc-article__date']/time")
+        assert times, where
+        assert OFFICIAL_DATE.match(times[0].text), (where, times[0].text)
+        assert re.match(r"^2026-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$", times[0].get("datetime")), where
+        date = times[0].get("datetime")
+        # the address carries the year and month of the article's date
+        assert f"tin-tuc/{date[:4]}/{date[5:7]}/" in str(where)
+        crumbs = doc.xpath("//nav[@class='cc-breadcrumb']//li")
+        assert text_of(crumbs[0]) == "Trang chủ"
+        assert crumbs[-1].get("aria-current") == "page"
+        assert text_of(crumbs[1]) in {c.name for c in SITE_DATA.categories}
+        assert doc.xpath("//dl[@class='cc-meta']//dt[.='Cơ quan thực hiện']"), where
+        assert doc.xpath("//link[@rel='canonical']/@href")[0] == f"{SITEURL}/{where.parent}/"
+        assert doc.xpath("//section[@class='cc-related']//a"), where
+        assert doc.xpath("//nav[@class='cc-neighbors']//a"), where
+
+
+def test_previous_and_next_follow_dates(site):
+    dated = sorted((page(p).xpath("//p[@class='cc-article__date']/time/@datetime")[0], p) for p in articles(site))
+    newest, oldest = dated[-1][1], dated[0][1]
+    assert not page(newest).xpath("//li[@class='cc-neighbors__newer']")
+    assert not page(oldest).xpath("//li[@class='cc-neighbors__older']")
+    second = page(dated[1][1])
+    older = second.xpath("//li[@class='cc-neighbors__older']/a/@href")[0]
+    assert url_to_path(site, older) == oldest
+
+
+def test_figures_have_alt_text_captions_and_responsive_sources(site):
+    figures = 0
+    for path in articles(site):
+        doc = page(path)
+        for figure in doc.xpath("//div[@id='noi-dung']//figure"):
+            figures += 1
+            img = figure.xpath(".//img")[0]
+            assert img.get("alt", "").strip(), path
+            assert figure.xpath("./figcaption") and text_of(figure.xpath("./figcaption")[0]), path
+            assert img.get("width") and img.get("height") and img.get("loading") == "lazy"
+            for candidate in img.get("srcset").split(","):
+                url, width = candidate.split()
+                assert url_to_path(site, url).exists(), url
+                assert re.match(r"^\d+w$", width)
+        for img in doc.xpath("//img"):
+            assert img.get("alt") is not None, path
+    assert figures >= 3
+
+
+def test_radio_programme_has_player_download_and_transcript(site):
+    audio_pages = [p for p in articles(site) if page(p).xpath("//audio")]
+    assert len(audio_pages) >= 3
+    for path in audio_pages:
+        doc = page(path)
+        audio = doc.xpath("//audio")[0]
+        assert audio.get("controls") is not None and audio.get("preload") == "none"
+        assert url_to_path(site, audio.get("src")).stat().st_size > 1000
+        download = doc.xpath("//p[@id='cc-audio-note']//a[@download]")[0]
+        assert re.search(r"\(\d+(,\d)? (KB|MB)\)", text_of(download))
+        transcript = text_of(doc.xpath("//div[@id='noi-dung']")[0])
+        assert len(transcript) > 200
+
+
+def test_video_has_titled_frame_and_text_alternative(site):
+    video_pages = [p for p in articles(site) if page(p).xpath("//section[@class='cc-video']")]
+    assert len(video_pages) >= 2
+    for path in video_pages:
+        doc = page(path)
+        frame = doc.xpath("//section[@class='cc-video']//iframe")
+        if frame:
+            assert frame[0].get("src").startswith("https://www.youtube-nocookie.com/embed/")
+            assert frame[0].get("title", "").startswith("Video: ")
+        assert len(text_of(doc.xpath("//div[@id='noi-dung']")[0])) > 200
+
+
+def test_lists_show_short_dates_and_paginate(site):
+    home = page(site / "index.html")
+    dates = home.xpath("//p[@class='cc-item__meta']/time")
+    assert len(dates) == 10  # DEFAULT_PAGINATION
+    assert all(SHORT_DATE.match(t.text) for t in dates)
+    iso = [t.get("datetime") for t in dates]
+    assert iso == sorted(iso, reverse=True)  # newest first
+    second = site / "trang" / "2" / "index.html"
+    assert second.exists()
+    assert page(second).xpath("//nav[@class='cc-pagination']//span[@aria-current='page']")
+    assert home.xpath("//a[@rel='next']/@href")[0] == f"{SITEURL}/trang/2/"
+
+
+def test_category_and_tag_pages(site):
+    for category in SITE_DATA.categories:
+        path = site / "chuyen-muc" / category.code / "index.html"
+        doc = page(path)
+        assert text_of(doc.xpath("//h1")[0]) == category.name
+        assert category.mo_ta in text_of(doc)
+        assert doc.xpath("//ul[@class='cc-list']/li")
+        assert doc.xpath(f"//link[@type='application/rss+xml'][@href='{SITEURL}/feeds/chuyen-muc/{category.code}.rss.xml']")
+    index = page(site / "chuyen-muc" / "index.html")
+    assert [text_of(a) for a in index.xpath("//h2[@class='cc-card__title']/a")] == [c.name for c in SITE_DATA.categories]
+    tags = page(site / "the" / "index.html").xpath("//ul[@class='cc-tag-cloud']//a/@href")
+    assert len(tags) >= 10
+    for href in tags:
+        assert url_to_path(site, href).exists()
+
+
+def test_year_and_month_archives(site):
+    archive = page(site / "tin-tuc" / "index.html")
+    assert archive.xpath("//h2[@id='nam-2026']")
+    months = archive.xpath("//section[@class='cc-archive-year']/h3/a/@href")
+    assert len(months) >= 6
+    for href in months:
+        doc = page(url_to_path(site, href))
+        assert text_of(doc.xpath("//h1")[0]).startswith("Tin bài tháng ")
+    year = page(site / "tin-tuc" / "2026" / "index.html")
+    assert text_of(year.xpath("//h1")[0]) == "Tin bài năm 2026"
+
+
+@pytest.mark.parametrize("slug, title", [
+    ("gioi-thieu", "Giới thiệu chuyên mục"),
+    ("ke-hoach-tuyen-truyen-cchc-2026", "Kế hoạch tuyên truyền cải cách hành chính năm 2026"),
+    ("lien-he", "Liên hệ – đường dây nóng"),
+    ("doi-thoai-truc-tuyen", "Đối thoại trực tuyến"),
+    ("theo-doi", "Theo dõi chuyên mục"),
+])
+def test_static_pages(site, slug, title):
+    doc = page(site / slug / "index.html")
+    assert text_of(doc.xpath("//h1")[0]) == title
+
+
+def test_plan_page_lists_all_six_tasks(site):
+    doc = page(site / "ke-hoach-tuyen-truyen-cchc-2026" / "index.html")
+    body = text_of(doc.xpath("//main")[0])
+    for task in SITE_DATA.tasks:
+        assert task.name.rstrip(".") in body
+    assert "110/QĐ-UBND" in body
+
+
+def test_internal_links_resolve(site):
+    """Every link and image inside the site points to a file that exists (and its #anchor)."""
+    ids = {}
+    for path in html_pages(site):
+        doc = page(path)
+        for url in doc.xpath("//a/@href | //img/@src | //link/@href | //audio/@src | //script/@src"):
+            if not url.startswith(SITEURL + "/"):
+                continue
+            target = url_to_path(site, url)
+            assert target.exists(), (path.relative_to(site), url)
+            if "#" in url and target.suffix == ".html":
+                anchor = url.split("#", 1)[1]
+                if target not in ids:
+                    ids[target] = set(page(target).xpath("//@id"))
+                assert anchor in ids[target], (path.relative_to(site), url)
