@@ -125,6 +125,7 @@ PLUGINS = [
     "cchc_content",      # normalise text, slugs, check metadata against content/data/
     "cchc_images",       # srcset, width/height, smaller copies of photos
     "cchc_related",      # "Tin liên quan"
+    "cchc_plan",         # task matrix, progress, reports, exports (content/data/ke-hoach.yaml)
     "cchc_feeds",        # valid RSS guids, feed language, absolute URLs in entries
     "pelican.plugins.neighbors",  # previous / next article
 ]

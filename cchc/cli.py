@@ -1,7 +1,10 @@
 """`cchc`: the ward's tool for building and looking after the administrative-reform section.
 
-Subcommands (more come with later work: import-procedures, check, new-article, report):
+Subcommands (more come with later work: import-procedures, check, new-article):
   cchc build [--production] [-o DIR] [--siteurl URL]   build the site, errors shown for editors
+  cchc report (--quarter I/2026 | --year 2026) [--date YYYY-MM-DD] [-o DIR]
+                                                       the communication report (task 02) as
+                                                       .docx and CSV, from the same build as the site
   cchc danh-muc                                        list the values editors may use in metadata
 Messages are in Vietnamese; exit status is 0 on success, 1 when the content has problems.
 """
@@ -9,10 +12,13 @@ Messages are in Vietnamese; exit status is 0 on success, 1 when the content has 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import os
 import pathlib
+import shutil
 import sys
+import tempfile
 
 from . import data
 from .errors import ContentError
@@ -20,28 +26,65 @@ from .errors import ContentError
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
-def _build(args) -> int:
-    if args.siteurl:
-        os.environ["SITEURL"] = args.siteurl
-    settings_file = ROOT / ("publishconf.py" if args.production else "pelicanconf.py")
-
+def _run_pelican(production: bool, override: dict):
+    """Builds the site in this process with warnings fatal (as in CI); returns the settings, or
+    None after printing the editors' error list."""
     from pelican import Pelican
     from pelican.log import init as init_logging
     from pelican.settings import read_settings
 
-    # Warnings are fatal, as in CI: a build that warns is not published.
+    settings_file = ROOT / ("publishconf.py" if production else "pelicanconf.py")
     init_logging(level=logging.WARNING, fatal="warnings")
-    override = {"OUTPUT_PATH": os.path.abspath(args.output)} if args.output else {}
     try:
         settings = read_settings(str(settings_file), override=override)
         Pelican(settings).run()
     except ContentError as error:
         print(str(error), file=sys.stderr)
-        return 1
+        return None
     except RuntimeError as error:  # pelican.log turns a warning into RuntimeError
         print(f"Lỗi khi dựng trang ({error}); xem cảnh báo in ở trên.", file=sys.stderr)
+        return None
+    return settings
+
+
+def _build(args) -> int:
+    if args.siteurl:
+        os.environ["SITEURL"] = args.siteurl
+    override = {"OUTPUT_PATH": os.path.abspath(args.output)} if args.output else {}
+    settings = _run_pelican(args.production, override)
+    if settings is None:
         return 1
     print(f"Đã dựng xong trang vào {settings['OUTPUT_PATH']}")
+    return 0
+
+
+def _report(args) -> int:
+    from .plan import parse_period
+
+    label = f"Quý {args.quarter}" if args.quarter else f"Năm {args.year}"
+    try:
+        period = parse_period(label)
+    except ValueError:
+        print(f"Không hiểu kỳ báo cáo “{label}”: ghi --quarter I/2026 hoặc --year 2026.", file=sys.stderr)
+        return 2
+    today = dt.date.fromisoformat(args.date) if args.date else None
+    target = pathlib.Path(args.output).resolve()
+    with tempfile.TemporaryDirectory(prefix="cchc-report-") as tmp:
+        # The report comes from a real production build, so its figures are the site's figures.
+        override = {"OUTPUT_PATH": tmp, "CCHC_REPORTS": [period.label]}
+        if today:
+            override["CCHC_BUILD_DATE"] = today
+        if _run_pelican(True, override) is None:
+            return 1
+        folder = pathlib.Path(tmp) / "bao-cao" / str(period.end.year) / period.slug
+        target.mkdir(parents=True, exist_ok=True)
+        written = []
+        for path in sorted(folder.iterdir()):
+            if path.suffix in (".docx", ".csv"):
+                shutil.copy2(path, target / path.name)
+                written.append(target / path.name)
+    for path in written:
+        print(f"Đã ghi {path}")
     return 0
 
 
@@ -75,6 +118,14 @@ def main(argv=None) -> int:
     build.add_argument("-o", "--output", help="thư mục đầu ra (mặc định: output/)")
     build.add_argument("--siteurl", help="địa chỉ trang (mặc định theo tệp cấu hình)")
     build.set_defaults(func=_build)
+
+    report = commands.add_parser("report", help="báo cáo tuyên truyền theo quý hoặc năm (.docx, CSV)")
+    which = report.add_mutually_exclusive_group(required=True)
+    which.add_argument("--quarter", metavar="I/2026", help="quý, viết số La Mã: I/2026 … IV/2026")
+    which.add_argument("--year", metavar="2026", help="năm")
+    report.add_argument("--date", metavar="YYYY-MM-DD", help="ngày lập báo cáo (mặc định: hôm nay)")
+    report.add_argument("-o", "--output", default=".", help="thư mục ghi tệp (mặc định: thư mục hiện tại)")
+    report.set_defaults(func=_report)
 
     listing = commands.add_parser("danh-muc", help="liệt kê các giá trị được dùng trong phần khai báo bài viết")
     listing.set_defaults(func=_taxonomies)

@@ -36,6 +36,10 @@ class Entry:
     source: str
     line: int
 
+    def line_of(self, field: str) -> int:
+        """Line of one field of this entry in its data file (the entry's first line if absent)."""
+        return self.fields.get("__lines__", {}).get(field, self.line)
+
     def __getattr__(self, item):  # lets templates write entry.mo_ta, entry.ten_ngan …
         try:
             return self.__dict__["fields"][item]
@@ -91,6 +95,7 @@ class _LineLoader(yaml.BaseLoader):
     def construct_mapping(self, node, deep=False):
         mapping = super().construct_mapping(node, deep=True)
         mapping["__line__"] = node.start_mark.line + 1
+        mapping["__lines__"] = {key.value: key.start_mark.line + 1 for key, _value in node.value}
         return mapping
 
 
@@ -121,13 +126,14 @@ def _entries(path: str, items, problems: list[Problem]) -> list[Entry]:
             problems.append(Problem(path, None, None, f"mục không hợp lệ: {item!r}."))
             continue
         line = item.pop("__line__", None)
+        lines = item.get("__lines__", {})
         code, name = item.get("ma", "").strip(), vn.normalize_line(item.get("ten", ""))
         if not code or not name:
-            problems.append(Problem(path, line, "ma" if not code else "ten",
+            problems.append(Problem(path, lines.get("ma", line), "ma" if not code else "ten",
                                     "mỗi mục cần có mã (ma) và tên (ten)."))
             continue
         if code in seen:
-            problems.append(Problem(path, line, "ma", f"mã “{code}” trùng với mục ở dòng {seen[code]}.",
+            problems.append(Problem(path, lines.get("ma", lines.get("so", line)), "ma" if "ma" in lines else "so", f"mã “{code}” trùng với mục ở dòng {seen[code]}.",
                                     "Đặt mã khác cho một trong hai mục."))
             continue
         seen[code] = line
@@ -181,6 +187,7 @@ def _load(data_dir: str, _stamps: tuple) -> SiteData:
 
     plan = raw["plan"] if isinstance(raw["plan"], dict) else {}
     plan.pop("__line__", None)
+    plan.pop("__lines__", None)
     task_items = []
     for item in plan.get("nhiem_vu", []) or []:
         if isinstance(item, dict):
@@ -190,17 +197,29 @@ def _load(data_dir: str, _stamps: tuple) -> SiteData:
 
     for area in areas:
         if not categories.get(area.fields.get("chuyen_muc", "")):
-            problems.append(Problem(area.source, area.line, "chuyen_muc",
+            problems.append(Problem(area.source, area.line_of("chuyen_muc"), "chuyen_muc",
                                     f"chuyên mục “{area.fields.get('chuyen_muc')}” không có trong {FILES['categories']}."))
     for category in categories:
         for letter in category.fields.get("noi_dung", []):
             if not areas.get(letter):
-                problems.append(Problem(category.source, category.line, "noi_dung",
+                problems.append(Problem(category.source, category.line_of("noi_dung"), "noi_dung",
                                         f"mục nội dung “{letter}” không có trong {FILES['areas']}."))
+    from .plan import parse_period  # plan builds on this module
+
     for task in tasks:
+        try:
+            parse_period(task.fields.get("thoi_gian", ""))
+        except ValueError:
+            problems.append(Problem(task.source, task.line_of("thoi_gian"), "thoi_gian",
+                                    f"không hiểu thời gian thực hiện “{task.fields.get('thoi_gian', '')}”.",
+                                    "Viết “Quý I/2026”, “Tháng 11/2026”, “Năm 2026” hoặc “Theo yêu cầu của …”."))
+        if task.fields.get("tien_do", "thuong-xuyen") not in ("mot-lan", "thuong-xuyen"):
+            problems.append(Problem(task.source, task.line_of("tien_do"), "tien_do",
+                                    f"“{task.fields.get('tien_do')}” không hợp lệ.", "Dùng “mot-lan” hoặc “thuong-xuyen”."))
         for code in [task.fields.get("chu_tri", ""), *task.fields.get("phoi_hop", [])]:
             if not bodies.get(code):
-                problems.append(Problem(task.source, task.line, "chu_tri/phoi_hop",
+                field = "chu_tri" if code == task.fields.get("chu_tri") else "phoi_hop"
+                problems.append(Problem(task.source, task.line_of(field), field,
                                         f"cơ quan “{code}” không có trong {FILES['bodies']}.",
                                         f"Dùng một mã trong: {bodies.choices()}."))
     if problems:

@@ -60,3 +60,15 @@ def header(path: str) -> dict[str, Field]:
 def line_of(path: str, key: str) -> int | None:
     field = header(path).get(key.lower())
     return field.line if field else None
+
+
+def line_containing(path: str, needle: str) -> int | None:
+    """Number of the first line of the file that contains needle (for messages about the body)."""
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            for number, text in enumerate(handle, 1):
+                if needle in text:
+                    return number
+    except (OSError, UnicodeDecodeError):
+        pass
+    return None

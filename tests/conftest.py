@@ -19,12 +19,14 @@ from lxml import html as lxml_html
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SITEURL = "https://cchc.chilinh.haiphong.gov.vn"
+BUILD_DATE = "2026-11-26"  # task statuses and reports are computed for this day in every test build
 PELICAN = [sys.executable, "-m", "pelican"]
 
 
 def run_pelican(content: pathlib.Path, output: pathlib.Path, settings: str = "publishconf.py",
                 siteurl: str = SITEURL, cache: pathlib.Path | None = None, extra=()):
     env = dict(os.environ, SITEURL=siteurl, COLUMNS="200", NO_COLOR="1", TERM="dumb")
+    env.setdefault("CCHC_BUILD_DATE", BUILD_DATE)
     args = [*PELICAN, str(content), "-s", str(ROOT / settings), "-o", str(output), "--fatal", "warnings"]
     if cache is not None:
         args += ["--cache-path", str(cache)]
@@ -94,8 +96,8 @@ class FixtureSite:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(source, target)
 
-    def build(self, settings="publishconf.py"):
-        result = run_pelican(self.content, self.output, settings=settings, cache=self.cache)
+    def build(self, settings="publishconf.py", extra=()):
+        result = run_pelican(self.content, self.output, settings=settings, cache=self.cache, extra=extra)
         result.log = result.stdout + result.stderr
         return result
 

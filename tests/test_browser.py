@@ -59,7 +59,8 @@ def representative_pages(out):
     photo = next(p for p in sorted((out / "tin-tuc").rglob("index.html")) if "<figcaption" in p.read_text("utf-8"))
     rel = [str(p.relative_to(out).parent) + "/" for p in (audio, video, photo)]
     return ["", "trang/2/", "chuyen-muc/", "chuyen-muc/thu-tuc-dich-vu-cong/", "the/", "tin-tuc/",
-            "tin-tuc/2026/", "theo-doi/", "ke-hoach-tuyen-truyen-cchc-2026/", "lien-he/", *rel]
+            "tin-tuc/2026/", "theo-doi/", "ke-hoach-tuyen-truyen-cchc-2026/", "lien-he/",
+            "ke-hoach/nhiem-vu/03/", "ke-hoach/co-quan/vhxh/", "bao-cao/", "bao-cao/2026/quy-i-2026/", *rel]
 
 
 def axe_violations(page):

@@ -222,21 +222,10 @@ def _check_images(instance, report):
             continue
         src = _SRC.search(tag)
         src = src["src"] if src else ""
-        line = _line_containing(instance.source_path, src) if src else None
+        line = source.line_containing(instance.source_path, src) if src else None
         report(Problem(instance.source_path, line, None,
                        f"ảnh “{src.rsplit('/', 1)[-1]}” chưa có mô tả cho người khiếm thị.",
                        "Viết mô tả trong ngoặc vuông: ![Mô tả ảnh chụp gì]({static}/images/…)."))
-
-
-def _line_containing(path, needle):
-    try:
-        with open(path, encoding="utf-8") as handle:
-            for number, text in enumerate(handle, 1):
-                if needle in text:
-                    return number
-    except OSError:
-        pass
-    return None
 
 
 def article_generator_finalized(generator):

@@ -1,0 +1,247 @@
+"""The plan's tasks as real periods, their progress, and the communication reports (task 02).
+
+Everything here is plain data computed from the taxonomies (cchc.data) and from what was published
+(objects with title, url, date, hinh_thuc, co_quan, noi_dung, nhiem_vu, category — Pelican
+articles, or anything shaped like them), so the site plugin, `cchc report` and the tests share it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+
+from . import vn
+from .data import Entry, SiteData
+
+ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+
+
+@dataclasses.dataclass(frozen=True)
+class Period:
+    """A time frame of the plan. kind: "quy", "thang", "nam", or "theo-yeu-cau" (no dates)."""
+
+    kind: str
+    label: str
+    start: dt.date | None
+    end: dt.date | None
+
+    @property
+    def slug(self) -> str:
+        """"quy-i-2026", "thang-11-2026", "nam-2026"."""
+        return vn.slugify(self.label)
+
+    @property
+    def spoken(self) -> str:
+        """The period inside a sentence: "quý I năm 2026", "tháng 11 năm 2026", "năm 2026"."""
+        if self.kind in ("quy", "thang"):
+            head, _, year = self.label.partition("/")
+            word, _, number = head.partition(" ")
+            return f"{word.lower()} {number} năm {year}"
+        return self.label[:1].lower() + self.label[1:]
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start is not None and self.start <= day <= self.end
+
+
+def quarter_period(number: int, year: int) -> Period:
+    start = dt.date(year, 3 * number - 2, 1)
+    end = (dt.date(year + (number == 4), (3 * number) % 12 + 1, 1)) - dt.timedelta(days=1)
+    return Period("quy", f"Quý {vn.ROMAN_QUARTERS[number - 1]}/{year}", start, end)
+
+
+def year_period(year: int) -> Period:
+    return Period("nam", f"Năm {year}", dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
+def month_period(month: int, year: int) -> Period:
+    end = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+    return Period("thang", f"Tháng {month}/{year}", dt.date(year, month, 1), end)
+
+
+_QUARTER = re.compile(r"^quy (i|ii|iii|iv)\s*/\s*(\d{4})$")
+_MONTH = re.compile(r"^thang (\d{1,2})\s*/\s*(\d{4})$")
+_YEAR = re.compile(r"^nam (\d{4})$")
+_ON_REQUEST = re.compile(r"^theo yeu cau\b")
+
+
+def parse_period(text: str) -> Period:
+    """"Quý I/2026", "Tháng 11/2026", "Năm 2026", "Theo yêu cầu của …"; ValueError otherwise."""
+    key = vn.fold_key(text)
+    if match := _QUARTER.match(key):
+        return quarter_period(ROMAN[match[1].upper()], int(match[2]))
+    if (match := _MONTH.match(key)) and 1 <= int(match[1]) <= 12:
+        return month_period(int(match[1]), int(match[2]))
+    if match := _YEAR.match(key):
+        return year_period(int(match[1]))
+    if _ON_REQUEST.match(key):
+        return Period("theo-yeu-cau", vn.normalize_line(text), None, None)
+    raise ValueError(text)
+
+
+# ---- progress -------------------------------------------------------------------------------
+
+STATUS_LABELS = {
+    "chua-den-han": "Chưa đến hạn",
+    "dang-thuc-hien": "Đang thực hiện",
+    "hoan-thanh": "Hoàn thành",
+    "qua-han": "Quá hạn",
+}
+
+
+@dataclasses.dataclass
+class TaskProgress:
+    task: Entry
+    period: Period
+    lead: Entry
+    partners: list[Entry]
+    products: list  # published items (and generated reports) contributing to the task
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def code(self) -> str:
+        return self.task.code
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == "qua-han"
+
+
+def task_status(kind: str, period: Period, products: list, today: dt.date, plan_year: int) -> str:
+    """Status of a task on `today`.
+
+    kind "mot-lan" (one deliverable: the plan, a contest entry): done as soon as a product exists;
+    overdue when its period has ended without one.
+    kind "thuong-xuyen" (all year long): in progress during its period, then done if it produced
+    something, overdue if it produced nothing.
+    An on-request task ("Theo yêu cầu của Sở …") has no deadline: it is never overdue; it runs
+    through the plan's year and is done after the year if it produced something.
+    """
+    done_so_far = [p for p in products if _day(p.date) <= today]
+    start, end = period.start, period.end
+    if period.kind == "theo-yeu-cau":
+        start, end = dt.date(plan_year, 1, 1), dt.date(plan_year, 12, 31)
+        if today < start:
+            return "chua-den-han"
+        return "hoan-thanh" if today > end and done_so_far else "dang-thuc-hien"
+    if kind == "mot-lan" and done_so_far:
+        return "hoan-thanh"
+    if today < start:
+        return "chua-den-han"
+    if today <= end:
+        return "dang-thuc-hien"
+    return "hoan-thanh" if done_so_far else "qua-han"
+
+
+def _day(value) -> dt.date:
+    value = vn.local(value)
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def plan_year(site: SiteData) -> int:
+    return int(site.plan["ngay"][:4])
+
+
+def progress(site: SiteData, items: list, today: dt.date, extra_products: dict | None = None) -> list[TaskProgress]:
+    """Every task of the plan with its products (newest first) and its status on `today`."""
+    year = plan_year(site)
+    result = []
+    for task in site.tasks:
+        products = [i for i in items if task in (getattr(i, "nhiem_vu", None) or [])]
+        products += (extra_products or {}).get(task.code, [])
+        products.sort(key=lambda i: i.date, reverse=True)
+        period = parse_period(task.fields["thoi_gian"])
+        status = task_status(task.fields.get("tien_do", "thuong-xuyen"), period, products, today, year)
+        result.append(TaskProgress(
+            task=task, period=period, lead=site.bodies[task.fields["chu_tri"]],
+            partners=[site.bodies[c] for c in task.fields.get("phoi_hop", [])],
+            products=products, status=status))
+    return result
+
+
+# ---- reports --------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class ReportRow:
+    entry: Entry
+    count: int
+    items: list
+
+
+@dataclasses.dataclass
+class Report:
+    """What was published in a period, counted the ways task 02's report needs."""
+
+    period: Period
+    date: dt.date                 # the report's date (the build date, or the period's end if earlier)
+    items: list                   # published items in the period, oldest first
+    by_area: list[ReportRow]      # every content area II.1 a–n, in plan order, zero counts included
+    by_form: list[ReportRow]
+    by_category: list[ReportRow]
+    by_body: list[ReportRow]
+    by_task: list[ReportRow]
+    procedures: list = dataclasses.field(default_factory=list)  # procedure changes, when present
+    complete: bool = True         # False while the period is still running on the report's date
+
+    @property
+    def title(self) -> str:
+        return f"Báo cáo kết quả tuyên truyền cải cách hành chính {self.period.spoken}"
+
+    @property
+    def slug(self) -> str:
+        return self.period.slug
+
+
+def _rows(entries, items, key) -> list[ReportRow]:
+    rows = []
+    for entry in entries:
+        matched = [i for i in items if entry in key(i)]
+        rows.append(ReportRow(entry, len(matched), matched))
+    return rows
+
+
+def _as_list(value):
+    if value is None:
+        return []
+    return value if isinstance(value, (list, tuple)) else [value]
+
+
+def build_report(site: SiteData, period: Period, items: list, today: dt.date) -> Report:
+    in_period = sorted((i for i in items if period.contains(_day(i.date)) and _day(i.date) <= today),
+                       key=lambda i: i.date)
+    category_entry = lambda i: [getattr(getattr(i, "category", None), "entry", None)]  # noqa: E731
+    return Report(
+        period=period,
+        date=min(today, period.end),
+        items=in_period,
+        by_area=_rows(site.areas, in_period, lambda i: _as_list(getattr(i, "noi_dung", None))),
+        by_form=_rows(site.forms, in_period, lambda i: _as_list(getattr(i, "hinh_thuc", None))),
+        by_category=_rows(site.categories, in_period, category_entry),
+        by_body=[r for r in _rows(site.bodies, in_period, lambda i: _as_list(getattr(i, "co_quan", None))) if r.count],
+        by_task=_rows(site.tasks, in_period, lambda i: _as_list(getattr(i, "nhiem_vu", None))),
+        complete=today > period.end,
+    )
+
+
+def report_periods(year: int, today: dt.date) -> list[Period]:
+    """The quarters of `year` that have started by `today`, then the year itself."""
+    periods = [quarter_period(n, year) for n in range(1, 5) if quarter_period(n, year).start <= today]
+    if periods:
+        periods.append(year_period(year))
+    return periods
+
+
+def counts_table(report: Report) -> list[tuple[str, str, str, int]]:
+    """Flat rows (group, code, name, count) — the CSV of a report and what tests compare."""
+    rows = []
+    for group, entries in (("noi_dung", report.by_area), ("hinh_thuc", report.by_form),
+                           ("chuyen_muc", report.by_category), ("co_quan", report.by_body),
+                           ("nhiem_vu", report.by_task)):
+        rows.extend((group, r.entry.code, r.entry.name, r.count) for r in entries)
+    return rows
+

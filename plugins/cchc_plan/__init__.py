@@ -1,0 +1,27 @@
+"""cchc_plan — the plan's task matrix, its progress, the communication reports and the exports.
+
+- `[[ma-tran-nhiem-vu]]` alone on a line of any page or article becomes the task matrix. It is
+  expanded after reading (all_generators_finalized), never inside the Markdown reader, so it stays
+  right when only content/data/ke-hoach.yaml changes, also with Pelican's content cache on.
+- Each task's status (chưa đến hạn, đang thực hiện, hoàn thành, quá hạn) is computed against the
+  build date from the articles that declare it (`nhiem_vu`) and, for task 02, the reports below.
+- Pages: ke-hoach/nhiem-vu/<số>/ (a task and its products), ke-hoach/co-quan/<mã>/ (what a body
+  leads or supports), bao-cao/ and bao-cao/<năm>/<kỳ>/ (quarterly and annual reports, with CSV and
+  .docx); exports ke-hoach/ma-tran-nhiem-vu.csv and .json for the city's communication office.
+
+Settings read (defaults set in `initialized`):
+  CCHC_BUILD_DATE — the date statuses are computed for (default: the CCHC_BUILD_DATE environment
+                    variable, else today in Vietnam); tests fix it.
+  CCHC_REPORTS    — extra periods to report on, e.g. ["Quý I/2026"] (default: every quarter of the
+                    plan's year that has started, and the year).
+"""
+
+from pelican import signals
+
+from . import generator
+
+
+def register():
+    signals.initialized.connect(generator.initialized)
+    signals.get_generators.connect(generator.get_generators)
+    signals.all_generators_finalized.connect(generator.expand_placeholders)

@@ -1,0 +1,211 @@
+"""The generator and handlers of cchc_plan (module level: blinker keeps only weak references)."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import json
+import os
+import re
+
+from pelican.generators import Generator
+
+from cchc import plan, source, vn
+from cchc.errors import ContentError, Problem
+
+PLACEHOLDER = re.compile(r"<p>\s*\[\[(?P<name>[a-z0-9-]+)\]\]\s*</p>")
+KNOWN = {"ma-tran-nhiem-vu"}
+
+
+def initialized(pelican):
+    settings = pelican.settings
+    if "CCHC_BUILD_DATE" not in settings:
+        raw = os.environ.get("CCHC_BUILD_DATE")
+        settings["CCHC_BUILD_DATE"] = (dt.date.fromisoformat(raw) if raw
+                                       else dt.datetime.now(vn.TIMEZONE).date())
+    elif isinstance(settings["CCHC_BUILD_DATE"], str):
+        settings["CCHC_BUILD_DATE"] = dt.date.fromisoformat(settings["CCHC_BUILD_DATE"])
+    settings.setdefault("CCHC_REPORTS", [])
+
+
+def get_generators(pelican):
+    return PlanGenerator
+
+
+@dataclasses.dataclass
+class ReportPage:
+    """A report as a product of task 02 and as a page: title, url, date like an article."""
+
+    report: plan.Report
+    url: str
+    save_as: str
+    date: dt.datetime
+    year: int
+
+    @property
+    def title(self):
+        return self.report.title
+
+    @property
+    def files(self):
+        stem = f"bao-cao-{self.report.slug}"
+        return {"docx": f"{self.url}{stem}.docx", "csv": f"{self.url}{stem}-so-lieu.csv",
+                "items_csv": f"{self.url}{stem}-danh-muc.csv"}
+
+
+@dataclasses.dataclass
+class PlanView:
+    """What templates get as CCHC_PLAN."""
+
+    site: object
+    today: dt.date
+    tasks: list
+    reports: list
+    bodies: list  # (body, tasks led, tasks supported, articles by the body) for bodies in the plan
+
+    def task(self, code):
+        return next(t for t in self.tasks if t.code == code)
+
+
+class PlanGenerator(Generator):
+    def generate_context(self):
+        site = self.settings["CCHC"]
+        today = self.settings["CCHC_BUILD_DATE"]
+        articles = self.context.get("articles", [])
+        year = plan.plan_year(site)
+
+        periods = plan.report_periods(year, today)
+        for label in self.settings["CCHC_REPORTS"]:
+            period = plan.parse_period(label)
+            if period not in periods:
+                periods.append(period)
+        reports = [self._report_page(plan.build_report(site, p, articles, today)) for p in periods]
+        finished = [r for r in reports if r.report.complete]
+        tasks = plan.progress(site, articles, today, extra_products={"02": finished})
+
+        bodies = []
+        for body in site.bodies:
+            led = [t for t in tasks if t.lead == body]
+            supported = [t for t in tasks if body in t.partners]
+            if led or supported:
+                written = [a for a in articles if getattr(a, "co_quan", None) == body]
+                bodies.append((body, led, supported, written))
+        self.plan = PlanView(site, today, tasks, reports, bodies)
+        self.context["CCHC_PLAN"] = self.plan
+
+    def _report_page(self, report):
+        year = report.period.end.year
+        url = f"bao-cao/{year}/{report.slug}/"
+        day = dt.datetime.combine(report.date, dt.time(17, 0), tzinfo=vn.TIMEZONE)
+        return ReportPage(report, url, url + "index.html", day, year)
+
+    def generate_output(self, writer):
+        view = self.plan
+        for task in view.tasks:
+            writer.write_file(f"ke-hoach/nhiem-vu/{task.code}/index.html", self.get_template("plan_task"),
+                              self.context, task=task)
+        for body, led, supported, written in view.bodies:
+            writer.write_file(f"ke-hoach/co-quan/{body.code}/index.html", self.get_template("plan_body"),
+                              self.context, body=body, led=led, supported=supported, written=written)
+        writer.write_file("bao-cao/index.html", self.get_template("reports"), self.context)
+        for page in view.reports:
+            writer.write_file(page.save_as, self.get_template("report"), self.context, report_page=page,
+                              report=page.report)
+            self._write_report_files(page)
+        self._write_exports()
+
+    # ---- files that are not HTML ------------------------------------------------------------
+
+    def _write(self, rel, data: bytes):
+        path = os.path.join(self.output_path, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(data)
+
+    def _write_csv(self, rel, header, rows):
+        buffer = io.StringIO()
+        out = csv.writer(buffer, lineterminator="\r\n")
+        out.writerow(header)
+        out.writerows(rows)
+        # BOM: Excel, which the ward's offices use, then reads the file as UTF-8.
+        self._write(rel, b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
+
+    def _write_report_files(self, page):
+        report, siteurl = page.report, self.settings["SITEURL"]
+        self._write_csv(page.files["csv"], ["nhom", "ma", "ten", "so_luong"], plan.counts_table(report))
+        self._write_csv(page.files["items_csv"],
+                        ["ngay", "tieu_de", "dia_chi", "hinh_thuc", "chuyen_muc", "co_quan", "noi_dung", "nhiem_vu"],
+                        [[vn.short_date(i.date), i.title, f"{siteurl}/{i.url}",
+                          i.hinh_thuc.name if i.hinh_thuc else "", i.category.name,
+                          i.co_quan.name if i.co_quan else "",
+                          ", ".join(a.code for a in i.noi_dung), ", ".join(t.code for t in i.nhiem_vu)]
+                         for i in report.items])
+        from cchc.report_docx import write_docx
+
+        path = os.path.join(self.output_path, page.files["docx"])
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        write_docx(report, self.settings["CCHC"], path)
+
+    def _write_exports(self):
+        view, siteurl, site = self.plan, self.settings["SITEURL"], self.settings["CCHC"]
+        tasks = []
+        for t in view.tasks:
+            tasks.append({
+                "so": t.code, "nhiem_vu": t.task.name,
+                "chu_tri": {"ma": t.lead.code, "ten": t.lead.name},
+                "phoi_hop": [{"ma": b.code, "ten": b.name} for b in t.partners],
+                "thoi_gian": {"nhan": t.period.label,
+                              "bat_dau": t.period.start.isoformat() if t.period.start else None,
+                              "ket_thuc": t.period.end.isoformat() if t.period.end else None},
+                "san_pham_ke_hoach": t.task.fields.get("san_pham", ""),
+                "tien_do": {"ma": t.status, "nhan": t.status_label},
+                "so_san_pham": len(t.products),
+                "san_pham": [{"tieu_de": p.title, "dia_chi": f"{siteurl}/{p.url}",
+                              "ngay": vn.iso_date(p.date)} for p in t.products],
+                "trang": f"{siteurl}/ke-hoach/nhiem-vu/{t.code}/",
+            })
+        document = {
+            "ke_hoach": {"so": site.plan["so"], "ngay": site.plan["ngay"],
+                         "co_quan_ban_hanh": site.bodies[site.plan["co_quan_ban_hanh"]].name,
+                         "trich_yeu": site.plan["trich_yeu"]},
+            "don_vi": "Phường Chí Linh, thành phố Hải Phòng",
+            "cap_nhat": view.today.isoformat(),
+            "nhiem_vu": tasks,
+        }
+        self._write("ke-hoach/ma-tran-nhiem-vu.json",
+                    (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        self._write_csv("ke-hoach/ma-tran-nhiem-vu.csv",
+                        ["so", "nhiem_vu", "chu_tri", "phoi_hop", "thoi_gian", "bat_dau", "ket_thuc",
+                         "san_pham_ke_hoach", "tien_do", "so_san_pham", "cap_nhat"],
+                        [[t["so"], t["nhiem_vu"], t["chu_tri"]["ten"], "; ".join(b["ten"] for b in t["phoi_hop"]),
+                          t["thoi_gian"]["nhan"], t["thoi_gian"]["bat_dau"] or "", t["thoi_gian"]["ket_thuc"] or "",
+                          t["san_pham_ke_hoach"], t["tien_do"]["nhan"], t["so_san_pham"], view.today.isoformat()]
+                         for t in tasks])
+
+
+def expand_placeholders(generators):
+    """Replaces [[ma-tran-nhiem-vu]] paragraphs after reading, so the cache never holds the table."""
+    plan_generator = next(g for g in generators if isinstance(g, PlanGenerator))
+    problems = []
+    rendered = None
+    for generator in generators:
+        for attr in ("articles", "pages", "hidden_pages", "drafts", "hidden_articles"):
+            for item in getattr(generator, attr, []):
+                content = item._content or ""
+                if "[[" not in content:
+                    continue
+                for match in PLACEHOLDER.finditer(content):
+                    if match["name"] not in KNOWN:
+                        problems.append(Problem(
+                            item.source_path, source.line_containing(item.source_path, f"[[{match['name']}]]"), None,
+                            f"không có khối “[[{match['name']}]]”.",
+                            "Khối được hỗ trợ: [[ma-tran-nhiem-vu]] (viết riêng một dòng)."))
+                if rendered is None:
+                    rendered = plan_generator.get_template("embed_task_matrix").render(plan_generator.context)
+                item._content = PLACEHOLDER.sub(
+                    lambda m: rendered if m["name"] in KNOWN else m.group(0), content)
+    if problems:
+        raise ContentError(problems)
+
