@@ -125,6 +125,7 @@ PLUGINS = [
     "cchc_content",      # normalise text, slugs, check metadata against content/data/
     "cchc_images",       # srcset, width/height, smaller copies of photos
     "cchc_related",      # "Tin liên quan"
+    "cchc_procedures",   # "Tra cứu thủ tục hành chính" (content/procedures/); before cchc_plan
     "cchc_plan",         # task matrix, progress, reports, exports (content/data/ke-hoach.yaml)
     "cchc_feeds",        # valid RSS guids, feed language, absolute URLs in entries
     "pelican.plugins.neighbors",  # previous / next article
@@ -140,6 +141,7 @@ JINJA_FILTERS = {
     "so": vn.number,                       # 1.245
     "dung_luong": vn.file_size,            # 2,4 MB
     "sap_xep_vi": vn.sorted_vi,
+    "slug": vn.slugify,                    # Đăng ký → dang-ky
 }
 HOTLINE = "0220 3882 115"
 CONTACT_EMAIL = "cchc.chilinh@haiphong.gov.vn"

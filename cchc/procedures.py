@@ -75,6 +75,9 @@ KNOWN = set(REQUIRED) | {"loai", "doi_tuong", "co_quan_tham_quyen", "co_quan_uy_
                          "noi_tiep_nhan", "yeu_cau_dieu_kien", "su_kien_doi_song", "quyet_dinh_cong_bo",
                          "thay_the_boi", "ngay_cap_nhat", "nguon", "van_ban_chua_tach"}
 OVERLAY_KNOWN = {"phi_dia_phuong", "dia_chi", "gio_lam_viec", "dien_thoai", "ghi_chu", "co_quan_phuong"}
+# Optional fields absent from a record get these values, so every record has every field.
+LIST_FIELDS = {"doi_tuong", "co_quan_tham_quyen", "co_quan_uy_quyen", "co_quan_phoi_hop", "su_kien_doi_song"}
+DICT_FIELDS = {"quyet_dinh_cong_bo", "nguon", "van_ban_chua_tach"}
 
 
 @dataclasses.dataclass
@@ -285,15 +288,32 @@ def validate(path: str, raw) -> tuple[dict | None, list[Problem]]:
     if c.problems:
         return None, c.problems
     record = _strip_lines(raw)
+    for key in KNOWN - set(record):
+        record[key] = [] if key in LIST_FIELDS else ({} if key in DICT_FIELDS else "")
+    for channel in record["cach_thuc"]:
+        for key in ("thoi_han", "so_ngay", "don_vi", "mo_ta"):
+            channel.setdefault(key, "")
+        channel.setdefault("phi", [])
     for group in record["ho_so"]:
+        group.setdefault("nhom", "")
         for doc in group["giay_to"]:
             doc["bat_buoc"] = _bool(doc.get("bat_buoc"))
+            for key in ("ban_chinh", "ban_sao"):
+                doc.setdefault(key, "")
+            doc.setdefault("mau", [])
+    for step in record["trinh_tu"]:
+        step.setdefault("ten", "")
+    for basis in record["can_cu_phap_ly"]:
+        basis.setdefault("so", "")
+    for change in record["lich_su"]:
+        change.setdefault("quyet_dinh", "")
+        change.setdefault("noi_dung", "")
     return record, []
 
 
 def validate_overlay(path: str, raw, bodies=None) -> tuple[dict, list[Problem]]:
     if raw is None:
-        return {}, []
+        raw = {}
     if not isinstance(raw, dict):
         return {}, [Problem(path, None, None, "tệp bổ sung của phường phải là một nhóm khóa: giá trị.")]
     c = _Checker(path, raw)
@@ -309,7 +329,12 @@ def validate_overlay(path: str, raw, bodies=None) -> tuple[dict, list[Problem]]:
     if raw.get("co_quan_phuong") and bodies is not None and bodies.get(raw["co_quan_phuong"]) is None:
         c.problem("co_quan_phuong", f"cơ quan “{raw['co_quan_phuong']}” không có trong co-quan.yaml.",
                   f"Dùng một mã trong: {bodies.choices()}.")
-    return (_strip_lines(raw) if not c.problems else {}), c.problems
+    if c.problems:
+        return {}, c.problems
+    local = _strip_lines(raw)
+    for key in OVERLAY_KNOWN - set(local):
+        local[key] = [] if key == "phi_dia_phuong" else ""
+    return local, []
 
 
 def load_all(folder: str, bodies=None) -> list[Procedure]:
@@ -332,7 +357,7 @@ def load_all(folder: str, bodies=None) -> list[Procedure]:
         problems.extend(found)
         if record is None:
             continue
-        local = {}
+        local, _ = validate_overlay("", None)
         overlay = os.path.join(overlay_dir, name)
         if os.path.exists(overlay):
             try:

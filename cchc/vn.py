@@ -59,6 +59,21 @@ def fold(text: str) -> str:
     return text.replace("đ", "d").replace("Đ", "D").casefold()
 
 
+_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def initial(text: str) -> str:
+    """The letter a name is filed under in a Vietnamese A–Z list: tone removed, vowel shape kept.
+
+    "Đăng ký" → "Đ", "Ứng dụng" → "Ư", "ấp" → "Â", "Chứng thực" → "C".
+    """
+    text = normalize_line(text)
+    if not text:
+        return ""
+    first = unicodedata.normalize("NFD", text[0].upper())
+    return unicodedata.normalize("NFC", "".join(c for c in first if c not in _TONE_MARKS))
+
+
 def fold_key(text: str) -> str:
     """fold() with whitespace collapsed: the key used to match names written by people."""
     return " ".join(fold(text).split())
@@ -97,8 +112,11 @@ WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "T
 ROMAN_QUARTERS = ("I", "II", "III", "IV")
 
 
-def local(value: _dt.date | _dt.datetime) -> _dt.date | _dt.datetime:
-    """A datetime in Vietnam's time zone (naive ones are taken as already local)."""
+def local(value: _dt.date | _dt.datetime | str) -> _dt.date | _dt.datetime:
+    """A datetime in Vietnam's time zone (naive ones are taken as already local); ISO date text
+    ("2026-03-05", as in data files) is read as a date."""
+    if isinstance(value, str):
+        return _dt.date.fromisoformat(value)
     if isinstance(value, _dt.datetime) and value.tzinfo is not None:
         return value.astimezone(TIMEZONE)
     return value

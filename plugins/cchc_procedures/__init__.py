@@ -1,0 +1,27 @@
+"""cchc_procedures — the "Tra cứu thủ tục hành chính" section, from content/procedures/.
+
+Reads every imported record with the ward's overlay (cchc.procedures), then writes:
+- one page per procedure at thu-tuc/<mã>/ (e.g. thu-tuc/1-001193/) — keyed by the stable national
+  code, never by a name that may be amended; an abolished procedure keeps its page, marked
+  "Đã bãi bỏ" with the decision and the replacing procedure;
+- the section's landing page thu-tuc/ and indexes by lĩnh vực, executing body, online level, life
+  event, and A–Z in Vietnamese order (cchc.vn), each with counts, active procedures only;
+- the change feed feeds/thu-tuc.{atom,rss}.xml: one entry per change (new, amended, replaced,
+  abolished), with ids stable across builds.
+Articles and pages link to a procedure with `[tên]({thu-tuc}1.001193)`; the link is resolved like
+Pelican's {filename} links (absolute in feeds) and an unknown code is a build error.
+
+Settings read: CCHC_PROCEDURES_DIR (default PATH/procedures), SITEURL, FEED_DOMAIN,
+CCHC_PROCEDURE_FEED_ATOM / _RSS (defaults feeds/thu-tuc.atom.xml / .rss.xml).
+"""
+
+from pelican import signals
+
+from . import generator
+
+
+def register():
+    signals.initialized.connect(generator.initialized)
+    signals.content_object_init.connect(generator.rewrite_links)
+    signals.get_generators.connect(generator.get_generators)
+    signals.all_generators_finalized.connect(generator.check_links)

@@ -1,0 +1,260 @@
+"""Generator and handlers of cchc_procedures (module level: blinker keeps only weak references)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+import os
+import re
+from collections import defaultdict
+
+from markupsafe import Markup
+from pelican.contents import Article, Page
+from pelican.generators import Generator
+
+from cchc import procedures, source, vn
+from cchc.errors import ContentError, Problem
+
+# `{thu-tuc}1.001193` written by editors becomes Pelican's own `{filename}/thu-tuc/1.001193`, which
+# Pelican resolves from context["generated_content"] (absolute in feeds, like any other link).
+EDITOR_LINK = re.compile(r"""(?P<attr>\b(?:href)=(?P<q>["']))\{thu-tuc\}(?P<code>[^"'#?]*)""")
+RESOLVED_LINK = re.compile(r"""\{filename\}/thu-tuc/(?P<code>[^"'#?]*)""")
+NAME_PREFIX = re.compile(r"^thủ tục\s+", re.I)
+
+
+def initialized(pelican):
+    settings = pelican.settings
+    settings.setdefault("CCHC_PROCEDURES_DIR", os.path.join(settings["PATH"], "procedures"))
+    settings.setdefault("CCHC_PROCEDURE_FEED_ATOM", "feeds/thu-tuc.atom.xml")
+    settings.setdefault("CCHC_PROCEDURE_FEED_RSS", "feeds/thu-tuc.rss.xml")
+    settings["CCHC_CHANGE_LABELS"] = procedures.CHANGES
+
+
+def get_generators(pelican):
+    return ProceduresGenerator
+
+
+def rewrite_links(instance):
+    if isinstance(instance, (Article, Page)) and instance._content and "{thu-tuc}" in instance._content:
+        instance._content = EDITOR_LINK.sub(
+            lambda m: f"{m['attr']}{{filename}}/thu-tuc/{m['code'].strip()}", instance._content)
+
+
+def _local_datetime(day: str) -> dt.datetime:
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(0, 0), tzinfo=vn.TIMEZONE)
+
+
+class ProcedureView:
+    """A procedure as the site shows it: the merged record plus what templates need."""
+
+    def __init__(self, record: procedures.Procedure, site, settings):
+        self.record = record
+        self.code = record.code
+        self.data = record.data
+        self.local = record.local
+        self.title = record.name
+        self.short_name = NAME_PREFIX.sub("", record.name).strip()
+        self.short_name = self.short_name[:1].upper() + self.short_name[1:]
+        self.url = f"thu-tuc/{vn.slugify(self.code)}/"
+        self.save_as = self.url + "index.html"
+        self.abolished = record.abolished
+        self.history = record.history
+        self.date = _local_datetime(self.history[-1]["ngay"])       # first publication
+        self.modified = _local_datetime(self.history[0]["ngay"])    # last change
+        self.settings = settings
+        self.fields_of_work = self.data["linh_vuc"]
+        self.online = self.data["muc_do_truc_tuyen"]
+        self.online_label = procedures.ONLINE_LEVELS[self.online]
+        self.status_label = procedures.STATUSES[self.data["trang_thai"]]
+        self.executing = []
+        for body in self.data["co_quan_thuc_hien"]:  # the ward's own body when the name matches one
+            entry = site.bodies.get(body["ten"]) or procedures_body(body)
+            if entry not in self.executing:
+                self.executing.append(entry)
+        if record.local.get("co_quan_phuong"):
+            self.executing = [site.bodies[record.local["co_quan_phuong"]]] + \
+                [b for b in self.executing if b != site.bodies[record.local["co_quan_phuong"]]]
+        self.initial = vn.initial(self.short_name)
+        self.successor = None     # set by the generator once every view exists
+        self.predecessors = []
+        self.channels = [self._channel(c) for c in self.data["cach_thuc"]]
+        source_info = self.data.get("nguon") or {}
+        self.national_url = source_info.get("dia_chi") or None
+        self.summary = Markup("<p>{}</p>").format(
+            f"Mã {self.code} · {', '.join(f['ten'] for f in self.fields_of_work)} · {self.online_label}"
+            + (" · Đã bãi bỏ" if self.abolished else ""))
+
+    def _channel(self, channel: dict) -> dict:
+        fees = [{"label": procedures.FEE_KINDS.get(f.get("loai"), "Phí"), "amount": f.get("muc") or "",
+                 "note": f.get("mo_ta") or ""} for f in channel.get("phi") or []]
+        local = [f for f in self.local["phi_dia_phuong"]
+                 if not f.get("hinh_thuc") or f.get("hinh_thuc") == channel["hinh_thuc"]]
+        for fee in local:
+            fees.append({"label": procedures.FEE_KINDS.get(fee.get("loai"), "Phí") + " (Hải Phòng)",
+                         "amount": fee["muc"], "note": fee.get("can_cu") or ""})
+        return {"kind": channel["hinh_thuc"], "label": procedures.CHANNELS[channel["hinh_thuc"]],
+                "time": channel.get("thoi_han") or "", "fees": fees, "note": channel.get("mo_ta") or ""}
+
+    def get_content(self, siteurl):
+        return str(self.summary)
+
+    def change_entries(self):
+        return [ChangeEntry(self, change) for change in self.history]
+
+
+@dataclasses.dataclass(frozen=True)
+class SimpleBody:
+    """An executing body named by the national record that is not one of the ward's own bodies."""
+
+    code: str
+    name: str
+
+
+def procedures_body(body: dict) -> SimpleBody:
+    return SimpleBody(vn.slugify(body["ten"]), body["ten"])
+
+
+class ChangeEntry:
+    """One entry of the change feed: a procedure's change, with an id stable across builds."""
+
+    def __init__(self, view: ProcedureView, change: dict):
+        kind = procedures.CHANGES[change["loai"]]
+        self.view, self.change = view, change
+        self.title = f"{kind}: {view.title} ({view.code})"
+        self.url = f"{view.url}#thay-doi-{change['ngay']}-{change['loai']}"
+        self.date = _local_datetime(change["ngay"])
+        self.author = view.settings["AUTHOR"]
+        decision = change.get("quyet_dinh")
+        text = f"{kind} theo {'Quyết định số ' + decision if decision else 'quyết định công bố'}, " \
+               f"{vn.official_date(self.date)}."
+        if change.get("noi_dung"):
+            text += f" {change['noi_dung']}"
+        if change["loai"] == "bai-bo" and view.successor:
+            text += f" Thay thế bằng thủ tục {view.successor.title} ({view.successor.code})."
+        self.summary = Markup("<p>{}</p>").format(text)
+
+    def get_content(self, siteurl):
+        link = f"{siteurl}/{self.view.url}"
+        return str(self.summary) + str(Markup('<p><a href="{}">Xem thủ tục {}</a></p>').format(link, self.view.code))
+
+
+@dataclasses.dataclass
+class Group:
+    """One entry of an index (a lĩnh vực, a body, an online level, a life event)."""
+
+    slug: str
+    name: str
+    items: list
+    url: str = ""
+
+
+@dataclasses.dataclass
+class Index:
+    kind: str        # "linh-vuc", "co-quan", "muc-do", "su-kien"
+    title: str       # "Theo lĩnh vực"
+    heading: str     # column heading / label of one group
+    url: str
+    groups: list
+
+
+@dataclasses.dataclass
+class ProcedureSection:
+    """Template context CCHC_PROCEDURES."""
+
+    all: list
+    active: list
+    abolished: list
+    indexes: list
+    letters: list    # (letter, [views]) in Vietnamese order
+    changes: list    # ChangeEntry, newest first
+    by_code: dict
+
+    def index(self, kind):
+        return next(i for i in self.indexes if i.kind == kind)
+
+
+class ProceduresGenerator(Generator):
+    def generate_context(self):
+        site = self.settings["CCHC"]
+        records = procedures.load_all(self.settings["CCHC_PROCEDURES_DIR"], site.bodies)
+        views = [ProcedureView(r, site, self.settings) for r in records]
+        by_code = {v.code: v for v in views}
+        for view in views:
+            successor = view.data.get("thay_the_boi")
+            if successor:
+                view.successor = by_code[successor]
+                by_code[successor].predecessors.append(view)
+            self.context["generated_content"][f"thu-tuc/{view.code}"] = view
+        active = vn.sorted_vi([v for v in views if not v.abolished], key=lambda v: v.short_name)
+        abolished = vn.sorted_vi([v for v in views if v.abolished], key=lambda v: v.short_name)
+
+        def grouped(kind, title, heading, keys):
+            groups = defaultdict(list)
+            names = {}
+            for view in active:
+                for slug, name in keys(view):
+                    groups[slug].append(view)
+                    names.setdefault(slug, name)
+            ordered = vn.sorted_vi(groups, key=lambda slug: names[slug]) if kind != "muc-do" else \
+                [k for k in procedures.ONLINE_LEVELS if k in groups]
+            base = f"thu-tuc/{kind}/"
+            return Index(kind, title, heading, base,
+                         [Group(slug, names[slug], groups[slug], f"{base}{slug}/") for slug in ordered])
+
+        indexes = [
+            grouped("linh-vuc", "Theo lĩnh vực", "Lĩnh vực",
+                    lambda v: [(vn.slugify(f["ten"]), f["ten"]) for f in v.fields_of_work]),
+            grouped("co-quan", "Theo cơ quan thực hiện", "Cơ quan thực hiện",
+                    lambda v: [(b.code, b.name) for b in v.executing]),
+            grouped("muc-do", "Theo mức độ dịch vụ công trực tuyến", "Mức độ",
+                    lambda v: [(v.online, v.online_label)]),
+            grouped("su-kien", "Theo sự kiện trong đời sống", "Sự kiện",
+                    lambda v: [(vn.slugify(e), e) for e in v.data.get("su_kien_doi_song") or []]),
+        ]
+        letters = defaultdict(list)
+        for view in active:
+            letters[view.initial].append(view)
+        letter_order = vn.sorted_vi(letters)
+        changes = sorted((c for v in views for c in v.change_entries()),
+                         key=lambda c: (c.date, c.view.code, c.change["loai"]), reverse=True)
+        self.section = ProcedureSection(views, active, abolished, indexes,
+                                        [(letter, letters[letter]) for letter in letter_order], changes, by_code)
+        self.context["CCHC_PROCEDURES"] = self.section
+
+    def generate_output(self, writer):
+        section = self.section
+        for view in section.all:
+            writer.write_file(view.save_as, self.get_template("procedure"), self.context, procedure=view,
+                              page=view)
+        writer.write_file("thu-tuc/index.html", self.get_template("procedures"), self.context)
+        writer.write_file("thu-tuc/a-z/index.html", self.get_template("procedures_az"), self.context)
+        for index in section.indexes:
+            writer.write_file(index.url + "index.html", self.get_template("procedure_index"), self.context,
+                              index=index)
+            for group in index.groups:
+                writer.write_file(group.url + "index.html", self.get_template("procedure_group"), self.context,
+                                  index=index, group=group)
+        title = "Thủ tục hành chính mới, sửa đổi, bãi bỏ"
+        for feed_type, key in (("atom", "CCHC_PROCEDURE_FEED_ATOM"), ("rss", "CCHC_PROCEDURE_FEED_RSS")):
+            writer.write_feed(section.changes, self.context, self.settings[key], feed_type=feed_type,
+                              feed_title=title)
+
+
+def check_links(generators):
+    """Every `{thu-tuc}CODE` in articles and pages names a procedure that exists."""
+    context = generators[0].context
+    known = {key.split("/", 1)[1] for key in context["generated_content"] if key.startswith("thu-tuc/")}
+    problems = []
+    for generator in generators:
+        for attr in ("articles", "pages", "hidden_pages", "drafts", "hidden_articles"):
+            for item in getattr(generator, attr, []):
+                for match in RESOLVED_LINK.finditer(item._content or ""):
+                    code = html.unescape(match["code"])
+                    if code not in known:
+                        problems.append(Problem(
+                            item.source_path, source.line_containing(item.source_path, "{thu-tuc}" + code), None,
+                            f"liên kết tới thủ tục “{code}” nhưng không có thủ tục này trong content/procedures/.",
+                            "Kiểm tra mã thủ tục (dạng 1.001193) trên trang Tra cứu thủ tục hành chính."))
+    if problems:
+        raise ContentError(problems)
