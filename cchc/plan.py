@@ -211,7 +211,20 @@ def _as_list(value):
     return value if isinstance(value, (list, tuple)) else [value]
 
 
-def build_report(site: SiteData, period: Period, items: list, today: dt.date) -> Report:
+@dataclasses.dataclass(frozen=True)
+class ProcedureChange:
+    """A procedure's change as a report lists it (from the procedure lifecycle)."""
+
+    date: dt.date
+    code: str
+    name: str
+    change: str      # "Mới ban hành", "Sửa đổi, bổ sung", "Thay thế", "Bãi bỏ"
+    decision: str
+    url: str = ""
+
+
+def build_report(site: SiteData, period: Period, items: list, today: dt.date,
+                 procedure_changes: list[ProcedureChange] = ()) -> Report:
     in_period = sorted((i for i in items if period.contains(_day(i.date)) and _day(i.date) <= today),
                        key=lambda i: i.date)
     category_entry = lambda i: [getattr(getattr(i, "category", None), "entry", None)]  # noqa: E731
@@ -224,6 +237,8 @@ def build_report(site: SiteData, period: Period, items: list, today: dt.date) ->
         by_category=_rows(site.categories, in_period, category_entry),
         by_body=[r for r in _rows(site.bodies, in_period, lambda i: _as_list(getattr(i, "co_quan", None))) if r.count],
         by_task=_rows(site.tasks, in_period, lambda i: _as_list(getattr(i, "nhiem_vu", None))),
+        procedures=sorted((c for c in procedure_changes if period.contains(c.date) and c.date <= today),
+                          key=lambda c: (c.date, c.code)),
         complete=today > period.end,
     )
 

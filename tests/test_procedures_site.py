@@ -181,3 +181,17 @@ def test_codes_stay_text(fixture_site):
     assert result.returncode == 0, result.log
     doc = page(fixture_site.output / "thu-tuc/1-000890/index.html")
     assert "Mã thủ tục 1.000890" in text_of(doc)
+
+
+def test_reports_list_the_procedures_that_changed_in_their_period(fixture_site):
+    add_sample(fixture_site)
+    assert fixture_site.build().returncode == 0
+    q2 = text_of(page(fixture_site.output / "bao-cao/2026/quy-ii-2026/index.html")
+                 .xpath("//section[@aria-labelledby='bc-thu-tuc']")[0])
+    assert "15/06/2026 Sửa đổi, bổ sung: Thủ tục chứng thực bản sao từ bản chính (1.000890) — Quyết định số 2200/QĐ-UBND" in q2
+    q3 = text_of(page(fixture_site.output / "bao-cao/2026/quy-iii-2026/index.html")
+                 .xpath("//section[@aria-labelledby='bc-thu-tuc']")[0])
+    assert "Bãi bỏ: Ủy quyền ghi chú vào sổ hộ tịch (2.000635)" in q3 and "1.000890" not in q3
+    q1 = text_of(page(fixture_site.output / "bao-cao/2026/quy-i-2026/index.html")
+                 .xpath("//section[@aria-labelledby='bc-thu-tuc']")[0])
+    assert "Trong kỳ không có thay đổi." in q1

@@ -81,7 +81,12 @@ class PlanGenerator(Generator):
             period = plan.parse_period(label)
             if period not in periods:
                 periods.append(period)
-        reports = [self._report_page(plan.build_report(site, p, articles, today)) for p in periods]
+        # Procedure changes come from cchc_procedures (which runs before this generator), when present.
+        section = self.context.get("CCHC_PROCEDURES")
+        changes = [plan.ProcedureChange(c.date.date(), c.view.code, c.view.title,
+                                        c.change_label, c.change.get("quyet_dinh", ""), c.view.url)
+                   for c in (section.changes if section else [])]
+        reports = [self._report_page(plan.build_report(site, p, articles, today, changes)) for p in periods]
         finished = [r for r in reports if r.report.complete]
         tasks = plan.progress(site, articles, today, extra_products={"02": finished})
 

@@ -120,7 +120,7 @@ class ChangeEntry:
 
     def __init__(self, view: ProcedureView, change: dict):
         kind = procedures.CHANGES[change["loai"]]
-        self.view, self.change = view, change
+        self.view, self.change, self.change_label = view, change, kind
         self.title = f"{kind}: {view.title} ({view.code})"
         self.url = f"{view.url}#thay-doi-{change['ngay']}-{change['loai']}"
         self.date = _local_datetime(change["ngay"])
