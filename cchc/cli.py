@@ -1,11 +1,15 @@
 """`cchc`: the ward's tool for building and looking after the administrative-reform section.
 
-Subcommands (more come with later work: import-procedures, check, new-article):
+Subcommands (more come with later work: check, new-article):
   cchc build [--production] [-o DIR] [--siteurl URL]   build the site, errors shown for editors
   cchc report (--quarter I/2026 | --year 2026) [--date YYYY-MM-DD] [-o DIR]
                                                        the communication report (task 02) as
                                                        .docx and CSV, from the same build as the site
   cchc danh-muc                                        list the values editors may use in metadata
+  cchc import-procedures FILE_OR_DIR... [--into DIR] [--dry-run]
+                                                       national procedure records → content/procedures/
+  cchc import-procedures --abolish MÃ --decision SỐ [--date YYYY-MM-DD] [--replaced-by MÃ] [--into DIR]
+                                                       record that a procedure was abolished
 Messages are in Vietnamese; exit status is 0 on success, 1 when the content has problems.
 """
 
@@ -109,6 +113,22 @@ def _taxonomies(args) -> int:
     return 0
 
 
+def _import_procedures(args) -> int:
+    from . import importer
+
+    if args.abolish:
+        if args.paths or not args.decision:
+            print("Ghi nhận bãi bỏ: không kèm tệp nhập, và cần --decision (số quyết định bãi bỏ).", file=sys.stderr)
+            return 2
+        return importer.abolish(args.into, args.abolish, args.decision, args.date, args.replaced_by,
+                                dry_run=args.dry_run)
+    if not args.paths or args.decision or args.date or args.replaced_by:
+        print("Cần ít nhất một tệp hoặc thư mục JSON để nhập; --decision, --date, --replaced-by chỉ dùng "
+              "với --abolish.", file=sys.stderr)
+        return 2
+    return importer.import_procedures(args.paths, args.into, dry_run=args.dry_run)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="cchc", description="Công cụ của chuyên mục Cải cách hành chính phường Chí Linh.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
@@ -129,6 +149,19 @@ def main(argv=None) -> int:
 
     listing = commands.add_parser("danh-muc", help="liệt kê các giá trị được dùng trong phần khai báo bài viết")
     listing.set_defaults(func=_taxonomies)
+
+    procedures = commands.add_parser(
+        "import-procedures", help="nhập thủ tục hành chính từ dữ liệu Cổng Dịch vụ công quốc gia (JSON)")
+    procedures.add_argument("paths", nargs="*", metavar="TỆP_HOẶC_THƯ_MỤC",
+                            help="tệp .json hoặc thư mục chứa tệp .json (bỏ qua tệp tên bắt đầu bằng “_”)")
+    procedures.add_argument("--into", default=str(ROOT / "content" / "procedures"), metavar="THƯ_MỤC",
+                            help="thư mục thủ tục (mặc định: content/procedures)")
+    procedures.add_argument("--dry-run", action="store_true", help="chỉ in báo cáo, không ghi tệp")
+    procedures.add_argument("--abolish", metavar="MÃ", help="ghi nhận thủ tục đã bị bãi bỏ, ví dụ 1.000123")
+    procedures.add_argument("--decision", metavar="SỐ", help="số quyết định bãi bỏ, ví dụ 2585/QĐ-UBND")
+    procedures.add_argument("--date", metavar="YYYY-MM-DD", help="ngày quyết định bãi bỏ (mặc định: hôm nay)")
+    procedures.add_argument("--replaced-by", metavar="MÃ", help="mã thủ tục thay thế (nếu có)")
+    procedures.set_defaults(func=_import_procedures)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -293,7 +293,7 @@ def validate(path: str, raw) -> tuple[dict | None, list[Problem]]:
     for channel in record["cach_thuc"]:
         for key in ("thoi_han", "so_ngay", "don_vi", "mo_ta"):
             channel.setdefault(key, "")
-        channel.setdefault("phi", [])
+        channel.setdefault("phi", None)  # absent = not known (never shown as free); [] = free
     for group in record["ho_so"]:
         group.setdefault("nhom", "")
         for doc in group["giay_to"]:

@@ -57,10 +57,13 @@ def representative_pages(out):
     audio = next(p for p in sorted((out / "tin-tuc").rglob("index.html")) if "<audio" in p.read_text("utf-8"))
     video = next(p for p in sorted((out / "tin-tuc").rglob("index.html")) if "cc-video" in p.read_text("utf-8"))
     photo = next(p for p in sorted((out / "tin-tuc").rglob("index.html")) if "<figcaption" in p.read_text("utf-8"))
-    rel = [str(p.relative_to(out).parent) + "/" for p in (audio, video, photo)]
+    procedures = sorted((out / "thu-tuc").glob("[0-9]-*/index.html"))
+    abolished = [p for p in procedures if "cc-abolished" in p.read_text("utf-8")][:1]
+    rel = [str(p.relative_to(out).parent) + "/" for p in (audio, video, photo, *procedures[:2], *abolished)]
     return ["", "trang/2/", "chuyen-muc/", "chuyen-muc/thu-tuc-dich-vu-cong/", "the/", "tin-tuc/",
             "tin-tuc/2026/", "theo-doi/", "ke-hoach-tuyen-truyen-cchc-2026/", "lien-he/",
-            "ke-hoach/nhiem-vu/03/", "ke-hoach/co-quan/vhxh/", "bao-cao/", "bao-cao/2026/quy-i-2026/", *rel]
+            "ke-hoach/nhiem-vu/03/", "ke-hoach/co-quan/vhxh/", "bao-cao/", "bao-cao/2026/quy-i-2026/",
+            "thu-tuc/", "thu-tuc/a-z/", "thu-tuc/linh-vuc/", "thu-tuc/muc-do/toan-trinh/", *rel]
 
 
 def axe_violations(page):

@@ -195,3 +195,38 @@ def test_reports_list_the_procedures_that_changed_in_their_period(fixture_site):
     q1 = text_of(page(fixture_site.output / "bao-cao/2026/quy-i-2026/index.html")
                  .xpath("//section[@aria-labelledby='bc-thu-tuc']")[0])
     assert "Trong kỳ không có thay đổi." in q1
+
+
+def test_sample_procedures_cover_the_ward(site):
+    """The real site's procedures (imported from sample-data/ with the importer)."""
+    pages = sorted((site / "thu-tuc").glob("[0-9]-*/index.html"))
+    assert len(pages) >= 30
+    fields = {text_of(a) for a in page(site / "thu-tuc/linh-vuc/index.html").xpath("//h2/a")}
+    assert {"Hộ tịch", "Chứng thực", "Cư trú", "Đất đai", "Hộ kinh doanh", "Giảm nghèo", "Bảo trợ xã hội"} <= fields
+    texts = [text_of(page(p).xpath("//section[@aria-labelledby='lich-su']")[0]) for p in pages]
+    assert any("Sửa đổi, bổ sung" in t for t in texts)
+    assert any(page(p).xpath("//div[@class='cc-abolished']") for p in pages)
+    levels = {text_of(a) for a in page(site / "thu-tuc/muc-do/index.html").xpath("//h2/a")}
+    assert levels == {"Trực tuyến toàn trình", "Trực tuyến một phần", "Không trực tuyến"}
+
+
+def test_every_corpus_record_imports_and_builds_a_page(fixture_site):
+    import subprocess
+    import sys
+
+    from conftest import ROOT, SHARED
+
+    result = subprocess.run([sys.executable, "-m", "cchc.cli", "import-procedures", str(SHARED / "corpus" / "dvcqg-crawl"),
+                             "--into", str(fixture_site.content / "procedures")], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    fixture_site.write("articles/a.md", article())
+    build = fixture_site.build()
+    assert build.returncode == 0, build.log
+    codes = sorted(p.stem for p in (SHARED / "corpus" / "dvcqg-crawl").glob("[0-9]*.json"))
+    assert len(codes) == 32
+    for code in codes:
+        doc = page(fixture_site.output / "thu-tuc" / vn.slugify(code) / "index.html")
+        assert doc.xpath("//h1") and doc.xpath("//section[@class='cc-summary']")
+        assert f"Mã thủ tục {code}" in text_of(doc.xpath("//section[@class='cc-summary']")[0])
+    az = page(fixture_site.output / "thu-tuc/a-z/index.html")
+    assert len(az.xpath("//main//section//li/a")) == 32

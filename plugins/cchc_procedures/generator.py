@@ -86,15 +86,17 @@ class ProcedureView:
             + (" · Đã bãi bỏ" if self.abolished else ""))
 
     def _channel(self, channel: dict) -> dict:
+        known = channel["phi"] is not None
         fees = [{"label": procedures.FEE_KINDS.get(f.get("loai"), "Phí"), "amount": f.get("muc") or "",
-                 "note": f.get("mo_ta") or ""} for f in channel.get("phi") or []]
+                 "note": f.get("mo_ta") or ""} for f in channel["phi"] or []]
         local = [f for f in self.local["phi_dia_phuong"]
                  if not f.get("hinh_thuc") or f.get("hinh_thuc") == channel["hinh_thuc"]]
         for fee in local:
             fees.append({"label": procedures.FEE_KINDS.get(fee.get("loai"), "Phí") + " (Hải Phòng)",
                          "amount": fee["muc"], "note": fee.get("can_cu") or ""})
         return {"kind": channel["hinh_thuc"], "label": procedures.CHANNELS[channel["hinh_thuc"]],
-                "time": channel.get("thoi_han") or "", "fees": fees, "note": channel.get("mo_ta") or ""}
+                "time": channel.get("thoi_han") or "", "fees": fees, "fees_known": known or bool(local),
+                "note": channel.get("mo_ta") or ""}
 
     def get_content(self, siteurl):
         return str(self.summary)
