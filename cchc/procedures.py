@@ -301,6 +301,11 @@ def validate(path: str, raw) -> tuple[dict | None, list[Problem]]:
             for key in ("ban_chinh", "ban_sao"):
                 doc.setdefault(key, "")
             doc.setdefault("mau", [])
+    for key, fields in (("quyet_dinh_cong_bo", ("so", "ngay", "co_quan")),
+                        ("nguon", ("he_thong", "dia_chi", "ma_noi_bo", "ngay_nhap"))):
+        if record[key]:
+            for field in fields:
+                record[key].setdefault(field, "")
     for step in record["trinh_tu"]:
         step.setdefault("ten", "")
     for basis in record["can_cu_phap_ly"]:

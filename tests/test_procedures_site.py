@@ -202,7 +202,8 @@ def test_sample_procedures_cover_the_ward(site):
     pages = sorted((site / "thu-tuc").glob("[0-9]-*/index.html"))
     assert len(pages) >= 30
     fields = {text_of(a) for a in page(site / "thu-tuc/linh-vuc/index.html").xpath("//h2/a")}
-    assert {"Hộ tịch", "Chứng thực", "Cư trú", "Đất đai", "Hộ kinh doanh", "Giảm nghèo", "Bảo trợ xã hội"} <= fields
+    assert {"Hộ tịch", "Chứng thực", "Đăng ký, quản lý cư trú", "Đất đai", "Hoạt động xây dựng",
+            "Thành lập và hoạt động doanh nghiệp (hộ kinh doanh)", "Giảm nghèo", "Bảo trợ xã hội"} <= fields
     texts = [text_of(page(p).xpath("//section[@aria-labelledby='lich-su']")[0]) for p in pages]
     assert any("Sửa đổi, bổ sung" in t for t in texts)
     assert any(page(p).xpath("//div[@class='cc-abolished']") for p in pages)
