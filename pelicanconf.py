@@ -72,6 +72,9 @@ MONTH_ARCHIVE_URL = "tin-tuc/{date:%Y}/{date:%m}/"
 MONTH_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_URL + "index.html"
 DAY_ARCHIVE_SAVE_AS = ""
 DIRECT_TEMPLATES = ["index", "categories", "tags", "archives"]
+# An article dated in the future is an error unless its editor writes "hen_gio: co"; such an article
+# stays unpublished (a draft) until a build on or after its date (plugins/cchc_content).
+WITH_FUTURE_DATES = False
 
 DEFAULT_PAGINATION = 10
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "period_archives": 20}

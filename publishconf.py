@@ -14,4 +14,5 @@ from pelicanconf import *  # noqa: E402,F403
 SITEURL = os.environ.get("SITEURL", "https://cchc.chilinh.haiphong.gov.vn").rstrip("/")
 FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
+DRAFT_SAVE_AS = ""  # drafts and scheduled articles are previewed locally, never published
 DELETE_OUTPUT_DIRECTORY = False  # issue: atomic swap of the output folder comes with deploy work

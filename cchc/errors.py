@@ -30,11 +30,19 @@ class Problem:
         return text
 
 
+PROBLEMS = "CCHC_PROBLEMS"   # settings key of the build's problem list (Pelican's context shares it)
+NOTICES = "CCHC_NOTICES"     # things fixed automatically, told to the editor but not fatal
+
+
+def sort_key(problem: "Problem"):
+    return (problem.path, problem.line or 0, problem.field or "", problem.message)
+
+
 class ContentError(Exception):
     """One or more problems that stop the build; str() lists them all, one per line."""
 
     def __init__(self, problems):
-        self.problems = list(problems)
+        self.problems = sorted(set(problems), key=sort_key)
         count = len(self.problems)
         head = f"Có {count} lỗi trong nội dung, trang chưa được tạo lại (bản cũ giữ nguyên):"
         super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))

@@ -138,3 +138,74 @@ def test_feeds_of_a_fixture_site_use_given_siteurl(fixture_site):
     assert fixture_site.build().returncode == 0
     rss = (fixture_site.output / "feeds/tat-ca.rss.xml").read_text(encoding="utf-8")
     assert f"{SITEURL}/lien-he/" in rss  # a root-relative link written by hand becomes absolute
+
+
+def test_date_in_the_future_needs_intent(fixture_site):
+    fixture_site.write("articles/sau.md", article(date="2027-01-15 08:00"))
+    assert_fails_with(fixture_site, "sau.md, dòng 2, khóa “Date”: ngày đăng 15/01/2027 ở tương lai.",
+                      "thêm dòng “hen_gio: co”")
+    fixture_site.write("articles/sau.md", article(date="2027-01-15 08:00", extra="hen_gio: co"))
+    result = fixture_site.build()
+    assert result.returncode == 0, result.log
+    assert not list((fixture_site.output / "tin-tuc").glob("2027/**/index.html"))  # waits for its day
+
+
+def test_script_and_unsafe_html_are_refused(fixture_site):
+    fixture_site.write("articles/html.md", article(body="\n".join([
+        "", "<script>alert(1)</script>", "",
+        '<p onclick="steal()">Bấm vào đây</p>', "",
+        '<iframe src="https://evil.example/x"></iframe>', "",
+        '[Liên kết](javascript:alert(1))', ""])))
+    before = fixture_site.output.exists()
+    log = assert_fails_with(
+        fixture_site,
+        "html.md, dòng 12: nội dung có thẻ <script>, có thể chạy mã độc trên máy người đọc; trang không đăng nội dung này.",
+        "html.md, dòng 14: nội dung có thuộc tính onclick=",
+        "html.md, dòng 16: nội dung có khung nhúng <iframe> từ “evil.example”",
+        "html.md, dòng 18: nội dung có địa chỉ “javascript:alert(1)”")
+    assert "Cách sửa: Xóa đoạn HTML đó" in log
+    assert fixture_site.output.exists() == before
+
+
+def test_links_to_missing_content_files_and_anchors(fixture_site):
+    fixture_site.write("articles/dich.md", article(title="Bài đích", body="\n## Thành phần hồ sơ\n\nNội dung.\n"))
+    fixture_site.write("articles/nguon.md", article(title="Bài nguồn", body="\n".join([
+        "", "Xem [bài đích]({filename}dich.md#thanh-phan-ho-so) và [mục khác]({filename}dich.md#khong-co).",
+        "", "Xem [bài không có]({filename}khong-co.md).",
+        "", "Tải [mẫu đơn]({static}/media/mau-don.docx).",
+        "", "Mở [tệp ngoài]({static}../../../etc/passwd).",
+        "", "Về [đầu bài](#muc-khong-co).", ""])))
+    assert_fails_with(
+        fixture_site,
+        "nguon.md, dòng 12: liên kết “{filename}dich.md#khong-co” trang đích không có mục “#khong-co”.",
+        "nguon.md, dòng 14: liên kết “{filename}khong-co.md” không có bài hoặc trang “articles/khong-co.md”.",
+        "nguon.md, dòng 16: liên kết “{static}/media/mau-don.docx” không tìm thấy tệp “media/mau-don.docx”.",
+        "nguon.md, dòng 18: liên kết “{static}../../../etc/passwd” trỏ ra ngoài thư mục content/.",
+        "nguon.md, dòng 20: liên kết “#muc-khong-co” không có mục (tiêu đề) nào mang tên này trong bài.")
+
+
+def test_oversized_media_is_refused(fixture_site):
+    fixture_site.write("articles/a.md", article())
+    big = fixture_site.content / "media" / "phong-su-dai.mp4"
+    big.parent.mkdir(parents=True)
+    with open(big, "wb") as handle:
+        handle.truncate(201 * 1024 * 1024)  # sparse: no real disk use
+    assert_fails_with(fixture_site, "media/phong-su-dai.mp4: tệp nặng 201,0 MB, quá giới hạn 200 MB cho loại tệp này")
+
+
+def test_unsafe_text_in_procedure_data_is_refused(fixture_site):
+    from test_procedures_site import record
+
+    fixture_site.write("articles/a.md", article())
+    fixture_site.write("procedures/1.001193.yaml", record("1.001193", "Thủ tục đăng ký khai sinh").replace(
+        "Cán bộ tiếp nhận kiểm tra và trả kết quả.", "<img src=x onerror=alert(1)>"))
+    assert_fails_with(fixture_site, "1.001193.yaml, khóa “trinh_tu[1].mo_ta”: có thuộc tính onerror=")
+
+
+def test_yes_no_where_true_false_is_expected(fixture_site):
+    from test_procedures_site import record
+
+    fixture_site.write("articles/a.md", article())
+    fixture_site.write("procedures/1.001193.yaml", record("1.001193", "Thủ tục đăng ký khai sinh").replace(
+        "bat_buoc: true", "bat_buoc: yes"))
+    assert_fails_with(fixture_site, "khóa “ho_so[0].giay_to[0].bat_buoc”: phải là true hoặc false.")

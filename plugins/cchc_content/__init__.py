@@ -3,8 +3,9 @@
 For every article and page: text normalised (NFC, invisible characters removed, cchc.vn), ASCII
 slug from the file name, and for articles the project's metadata checked against the taxonomies
 in content/data/ (chuyên mục, hình thức, cơ quan, nội dung II.1, nhiệm vụ) and turned into objects
-templates can use. Problems are collected for the whole site and stop the build before anything
-is written, each naming file, line, field and what to do (cchc.errors).
+templates can use. Every plugin adds its problems to one list (settings["CCHC_PROBLEMS"], shared
+with Pelican's context); when the generators are done and before the writer exists, the build
+stops if the list is not empty, listing every problem with file, line, field and what to do.
 
 Settings read (defaults set in `initialized`):
   CCHC_DATA_DIR — folder of the taxonomy files (default: PATH/data)
@@ -19,6 +20,8 @@ from . import checks
 
 def register():
     signals.initialized.connect(checks.initialized)
+    signals.get_generators.connect(checks.new_build)
+    signals.get_writer.connect(checks.stop_if_problems)
     signals.content_object_init.connect(checks.content_object_init)
     signals.article_generator_finalized.connect(checks.article_generator_finalized)
     signals.all_generators_finalized.connect(checks.all_generators_finalized)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import re
@@ -10,12 +11,13 @@ from urllib.parse import urlsplit
 from pelican.contents import Article, Page
 from pelican.urlwrappers import Category
 
+from . import safety
+
 from cchc import data, source, vn
-from cchc.errors import ContentError, Problem
+from cchc.errors import NOTICES, PROBLEMS, ContentError, Problem
 
 logger = logging.getLogger(__name__)
 
-PROBLEMS = "cchc_problems"  # key of the per-build problem list in Pelican's shared context
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{1,2}:\d{2}(:\d{2})?)?$")
 DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 AUDIO_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".ogg": "audio/ogg", ".opus": "audio/ogg"}
@@ -28,10 +30,34 @@ def initialized(pelican):
     settings.setdefault("CCHC_MEDIA_HOSTS", ["www.youtube-nocookie.com"])
     # Raises ContentError (file, line, what to do) before anything is read or written.
     settings["CCHC"] = data.load(settings["CCHC_DATA_DIR"])
+    settings[PROBLEMS], settings[NOTICES] = [], []
+    # The day the build is for (task statuses, reports, "future" dates): today in Vietnam, or
+    # CCHC_BUILD_DATE (setting or environment variable, YYYY-MM-DD), which tests fix.
+    day = settings.get("CCHC_BUILD_DATE") or os.environ.get("CCHC_BUILD_DATE")
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
+    if day:
+        settings["CCHC_BUILD_DATE"] = day
+        settings["CCHC_NOW"] = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=vn.TIMEZONE)
+    else:
+        settings["CCHC_NOW"] = dt.datetime.now(vn.TIMEZONE)
+        settings["CCHC_BUILD_DATE"] = settings["CCHC_NOW"].date()
+
+
+def new_build(pelican):
+    """Each run (also each rebuild of the preview server) starts with empty lists."""
+    pelican.settings[PROBLEMS].clear()
+    pelican.settings[NOTICES].clear()
+
+
+def stop_if_problems(pelican):
+    """Runs when Pelican asks for its writer: after every check, before anything is written."""
+    if pelican.settings[PROBLEMS]:
+        raise ContentError(pelican.settings[PROBLEMS])
 
 
 def _problems(instance) -> list[Problem]:
-    return instance._context.setdefault(PROBLEMS, [])
+    return instance.settings[PROBLEMS]
 
 
 def content_object_init(instance):
@@ -39,8 +65,13 @@ def content_object_init(instance):
         return
     _normalise(instance)
     _set_slug(instance)
-    _check_images(instance, _problems(instance).append)
+    report = _problems(instance).append
+    _check_images(instance, report)
+    safety.check_unsafe(instance, report)
+    safety.check_file_links(instance, report)
+    safety.notice_source_text(instance, instance.settings[NOTICES])
     if isinstance(instance, Article):
+        safety.check_future(instance, instance.settings["CCHC_NOW"], report)
         _check_article(instance, instance.settings["CCHC"], _problems(instance).append)
 
 
@@ -239,9 +270,13 @@ def article_generator_finalized(generator):
 
 
 def all_generators_finalized(generators):
-    """Duplicate addresses, then stop the build (before any writing) if anything was wrong."""
+    """Addresses that two sources would share (the build stops in stop_if_problems)."""
     context = generators[0].context
-    problems = context.setdefault(PROBLEMS, [])
+    problems = context[PROBLEMS]
+    items = [item for g in generators for attr in ("articles", "drafts", "pages", "hidden_pages", "draft_pages")
+             for item in getattr(g, attr, [])]
+    safety.check_links(items, context, problems.append)
+    safety.check_media(context, problems.append)
     owners: dict[str, str] = {}
     for generator in generators:
         for attr in ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages"):
@@ -256,5 +291,3 @@ def all_generators_finalized(generators):
                         "(tên tệp hoặc Slug giống nhau khi bỏ dấu).",
                         "Đổi tên tệp, hoặc thêm dòng “Slug: …” khác cho một trong hai bài."))
                 owners.setdefault(key, item.source_path)
-    if problems:
-        raise ContentError(problems)

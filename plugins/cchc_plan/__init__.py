@@ -10,8 +10,8 @@
   .docx); exports ke-hoach/ma-tran-nhiem-vu.csv and .json for the city's communication office.
 
 Settings read (defaults set in `initialized`):
-  CCHC_BUILD_DATE — the date statuses are computed for (default: the CCHC_BUILD_DATE environment
-                    variable, else today in Vietnam); tests fix it.
+  CCHC_BUILD_DATE — the date statuses are computed for (set by cchc_content: the CCHC_BUILD_DATE
+                    environment variable, else today in Vietnam); tests fix it.
   CCHC_REPORTS    — extra periods to report on, e.g. ["Quý I/2026"] (default: every quarter of the
                     plan's year that has started, and the year).
 """

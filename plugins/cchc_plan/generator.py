@@ -13,21 +13,15 @@ import re
 from pelican.generators import Generator
 
 from cchc import plan, source, vn
-from cchc.errors import ContentError, Problem
+from cchc.errors import PROBLEMS, Problem
 
 PLACEHOLDER = re.compile(r"<p>\s*\[\[(?P<name>[a-z0-9-]+)\]\]\s*</p>")
 KNOWN = {"ma-tran-nhiem-vu"}
 
 
 def initialized(pelican):
-    settings = pelican.settings
-    if "CCHC_BUILD_DATE" not in settings:
-        raw = os.environ.get("CCHC_BUILD_DATE")
-        settings["CCHC_BUILD_DATE"] = (dt.date.fromisoformat(raw) if raw
-                                       else dt.datetime.now(vn.TIMEZONE).date())
-    elif isinstance(settings["CCHC_BUILD_DATE"], str):
-        settings["CCHC_BUILD_DATE"] = dt.date.fromisoformat(settings["CCHC_BUILD_DATE"])
-    settings.setdefault("CCHC_REPORTS", [])
+    # CCHC_BUILD_DATE itself is set by cchc_content (listed before this plugin).
+    pelican.settings.setdefault("CCHC_REPORTS", [])
 
 
 def get_generators(pelican):
@@ -193,7 +187,7 @@ class PlanGenerator(Generator):
 def expand_placeholders(generators):
     """Replaces [[ma-tran-nhiem-vu]] paragraphs after reading, so the cache never holds the table."""
     plan_generator = next(g for g in generators if isinstance(g, PlanGenerator))
-    problems = []
+    problems = generators[0].context[PROBLEMS]
     rendered = None
     for generator in generators:
         for attr in ("articles", "pages", "hidden_pages", "drafts", "hidden_articles"):
@@ -211,6 +205,4 @@ def expand_placeholders(generators):
                     rendered = plan_generator.get_template("embed_task_matrix").render(plan_generator.context)
                 item._content = PLACEHOLDER.sub(
                     lambda m: rendered if m["name"] in KNOWN else m.group(0), content)
-    if problems:
-        raise ContentError(problems)
 

@@ -14,7 +14,8 @@ from pelican.contents import Article, Page
 from pelican.generators import Generator
 
 from cchc import procedures, source, vn
-from cchc.errors import ContentError, Problem
+from cchc.html_safety import check_data_text
+from cchc.errors import PROBLEMS, ContentError, Problem
 
 # `{thu-tuc}1.001193` written by editors becomes Pelican's own `{filename}/thu-tuc/1.001193`, which
 # Pelican resolves from context["generated_content"] (absolute in feeds, like any other link).
@@ -179,7 +180,19 @@ class ProcedureSection:
 class ProceduresGenerator(Generator):
     def generate_context(self):
         site = self.settings["CCHC"]
-        records = procedures.load_all(self.settings["CCHC_PROCEDURES_DIR"], site.bodies)
+        try:
+            records = procedures.load_all(self.settings["CCHC_PROCEDURES_DIR"], site.bodies)
+        except ContentError as error:  # reported with everything else before writing
+            self.context[PROBLEMS].extend(error.problems)
+            records = []
+        hosts = self.settings["CCHC_MEDIA_HOSTS"]
+        for record in records:
+            before = len(self.context[PROBLEMS])
+            check_data_text(record.source, record.data, hosts, self.context[PROBLEMS].append)
+            check_data_text(os.path.join(os.path.dirname(record.source), procedures.OVERLAY_DIR,
+                                         os.path.basename(record.source)), record.local, hosts, self.context[PROBLEMS].append)
+            if len(self.context[PROBLEMS]) > before:
+                records = [r for r in records if r is not record]
         views = [ProcedureView(r, site, self.settings) for r in records]
         by_code = {v.code: v for v in views}
         for view in views:
@@ -247,7 +260,7 @@ def check_links(generators):
     """Every `{thu-tuc}CODE` in articles and pages names a procedure that exists."""
     context = generators[0].context
     known = {key.split("/", 1)[1] for key in context["generated_content"] if key.startswith("thu-tuc/")}
-    problems = []
+    problems = context[PROBLEMS]
     for generator in generators:
         for attr in ("articles", "pages", "hidden_pages", "drafts", "hidden_articles"):
             for item in getattr(generator, attr, []):
@@ -258,5 +271,3 @@ def check_links(generators):
                             item.source_path, source.line_containing(item.source_path, "{thu-tuc}" + code), None,
                             f"liên kết tới thủ tục “{code}” nhưng không có thủ tục này trong content/procedures/.",
                             "Kiểm tra mã thủ tục (dạng 1.001193) trên trang Tra cứu thủ tục hành chính."))
-    if problems:
-        raise ContentError(problems)
