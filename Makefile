@@ -8,12 +8,13 @@ OUTPUT   ?= output
 PORT     ?= 8000
 SITEURL_LOCAL := http://127.0.0.1:$(PORT)
 
-.PHONY: help setup setup-test html regenerate serve devserver publish clean test check-site
+.PHONY: help setup setup-test check html regenerate serve devserver publish clean test
 
 help:
 	@echo "make serve      dựng và chạy trang tại $(SITEURL_LOCAL)/ (tự cài đặt lần đầu)"
 	@echo "make devserver  như serve, tự dựng lại khi sửa nội dung, dữ liệu hoặc giao diện"
-	@echo "make html       dựng trang vào $(OUTPUT)/"
+	@echo "make check      kiểm tra nội dung, báo mọi lỗi một lần (không ghi gì)"
+	@echo "make html       dựng trang vào $(OUTPUT)/ (chỉ thay bản cũ khi dựng thành công)"
 	@echo "make publish    dựng bản chính thức (publishconf.py) vào $(OUTPUT)/"
 	@echo "make test       chạy toàn bộ kiểm thử (tự cài đặt lần đầu)"
 	@echo "make clean      xóa $(OUTPUT)/ và bộ nhớ đệm"
@@ -24,8 +25,11 @@ setup:
 setup-test:
 	@bash scripts/setup.sh --test
 
+check: setup
+	.venv/bin/cchc check
+
 html: setup
-	SITEURL=$(SITEURL_LOCAL) $(PELICAN) $(INPUT) -s pelicanconf.py -o $(OUTPUT) --fatal warnings
+	.venv/bin/cchc build -o $(OUTPUT) --siteurl $(SITEURL_LOCAL)
 
 regenerate: setup
 	SITEURL=$(SITEURL_LOCAL) $(PELICAN) $(INPUT) -s pelicanconf.py -o $(OUTPUT) -r
@@ -37,7 +41,7 @@ devserver: setup
 	SITEURL=$(SITEURL_LOCAL) $(PELICAN) $(INPUT) -s pelicanconf.py -o $(OUTPUT) -r --listen -b 127.0.0.1 -p $(PORT)
 
 publish: setup
-	$(PELICAN) $(INPUT) -s publishconf.py -o $(OUTPUT) --fatal warnings
+	.venv/bin/cchc build --production -o $(OUTPUT)
 
 clean:
 	rm -rf $(OUTPUT) cache

@@ -1,7 +1,9 @@
 """`cchc`: the ward's tool for building and looking after the administrative-reform section.
 
 Subcommands (more come with later work: check, new-article):
-  cchc build [--production] [-o DIR] [--siteurl URL]   build the site, errors shown for editors
+  cchc check [--production] [--content DIR]            every problem of content and data at once
+  cchc build [--production] [-o DIR] [--siteurl URL]   build the site into a new folder and swap it
+                                                       in only on success
   cchc report (--quarter I/2026 | --year 2026) [--date YYYY-MM-DD] [-o DIR]
                                                        the communication report (task 02) as
                                                        .docx and CSV, from the same build as the site
@@ -25,20 +27,21 @@ import sys
 import tempfile
 
 from . import data
-from .errors import ContentError
+from .errors import NOTICES, ContentError, sort_key
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
-def _run_pelican(production: bool, override: dict):
-    """Builds the site in this process with warnings fatal (as in CI); returns the settings, or
-    None after printing the editors' error list."""
+def _run_pelican(production: bool, override: dict, fatal: bool = True):
+    """Builds the site in this process; returns the settings (with the notices in
+    settings[NOTICES]), or None after printing the editors' error list."""
     from pelican import Pelican
     from pelican.log import init as init_logging
     from pelican.settings import read_settings
 
     settings_file = ROOT / ("publishconf.py" if production else "pelicanconf.py")
-    init_logging(level=logging.WARNING, fatal="warnings")
+    # Warnings are fatal, as in CI: a build that warns is not published.
+    init_logging(level=logging.WARNING, fatal="warnings" if fatal else "")
     try:
         settings = read_settings(str(settings_file), override=override)
         Pelican(settings).run()
@@ -51,14 +54,57 @@ def _run_pelican(production: bool, override: dict):
     return settings
 
 
+def _print_notices(settings) -> None:
+    notices = settings.get(NOTICES) or []
+    if notices:
+        print(f"Có {len(notices)} lưu ý (đã tự xử lý, không phải lỗi):")
+        for notice in sorted(set(notices), key=sort_key):
+            print(f"  - {notice}")
+
+
+def _settings_override(args) -> dict:
+    override = {}
+    if getattr(args, "content", None):
+        override["PATH"] = os.path.abspath(args.content)
+    return override
+
+
 def _build(args) -> int:
+    """Builds into a new folder beside the target and swaps it in only when the build succeeded,
+    so a failed build never touches what was built (or is being served) before."""
+    from pelican.settings import read_settings
+
     if args.siteurl:
         os.environ["SITEURL"] = args.siteurl
-    override = {"OUTPUT_PATH": os.path.abspath(args.output)} if args.output else {}
-    settings = _run_pelican(args.production, override)
+    settings_file = ROOT / ("publishconf.py" if args.production else "pelicanconf.py")
+    target = pathlib.Path(args.output or read_settings(str(settings_file))["OUTPUT_PATH"]).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fresh = pathlib.Path(tempfile.mkdtemp(prefix=f".{target.name}.moi-", dir=target.parent))
+    try:
+        settings = _run_pelican(args.production, {**_settings_override(args), "OUTPUT_PATH": str(fresh)})
+        if settings is None:
+            return 1
+        old = target.with_name(f".{target.name}.cu-{os.getpid()}")
+        if target.exists():
+            target.rename(old)
+        fresh.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+    _print_notices(settings)
+    print(f"Đã dựng xong trang vào {target}")
+    return 0
+
+
+def _check(args) -> int:
+    """Everything a build checks, reported at once; nothing is written anywhere."""
+    with tempfile.TemporaryDirectory(prefix="cchc-check-") as tmp:
+        settings = _run_pelican(args.production, {**_settings_override(args), "OUTPUT_PATH": tmp,
+                                                  "CACHE_PATH": os.path.join(tmp, ".cache")})
     if settings is None:
         return 1
-    print(f"Đã dựng xong trang vào {settings['OUTPUT_PATH']}")
+    _print_notices(settings)
+    print("Không có lỗi: nội dung sẵn sàng để đăng.")
     return 0
 
 
@@ -133,7 +179,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="cchc", description="Công cụ của chuyên mục Cải cách hành chính phường Chí Linh.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
 
+    check = commands.add_parser("check", help="kiểm tra toàn bộ nội dung và dữ liệu, báo mọi lỗi một lần")
+    check.add_argument("--production", action="store_true", help="kiểm tra theo cấu hình bản chính thức")
+    check.add_argument("--content", help="thư mục nội dung (mặc định: content/)")
+    check.set_defaults(func=_check)
+
     build = commands.add_parser("build", help="dựng trang (báo lỗi nội dung bằng tiếng Việt)")
+    build.add_argument("--content", help="thư mục nội dung (mặc định: content/)")
     build.add_argument("--production", action="store_true", help="dùng publishconf.py (bản chính thức)")
     build.add_argument("-o", "--output", help="thư mục đầu ra (mặc định: output/)")
     build.add_argument("--siteurl", help="địa chỉ trang (mặc định theo tệp cấu hình)")

@@ -209,3 +209,56 @@ def test_yes_no_where_true_false_is_expected(fixture_site):
     fixture_site.write("procedures/1.001193.yaml", record("1.001193", "Thủ tục đăng ký khai sinh").replace(
         "bat_buoc: true", "bat_buoc: yes"))
     assert_fails_with(fixture_site, "khóa “ho_so[0].giay_to[0].bat_buoc”: phải là true hoặc false.")
+
+
+def run_cchc(*args, env_extra=None):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import BUILD_DATE
+
+    env = dict(os.environ, CCHC_BUILD_DATE=BUILD_DATE, SITEURL=SITEURL, COLUMNS="200")
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, "-m", "cchc.cli", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_check_reports_every_problem_at_once_and_writes_nothing(fixture_site):
+    fixture_site.write("articles/mot.md", article(title="Bài một", category="Không có"))
+    fixture_site.write("articles/hai.md", article(title="Bài hai", date="05/01/2026"))
+    fixture_site.write("articles/ba.md", article(title="Bài ba", body="\n<script>x()</script>\n"))
+    result = run_cchc("check", "--content", str(fixture_site.content))
+    assert result.returncode == 1
+    assert "Có 3 lỗi trong nội dung" in result.stderr
+    for name in ("mot.md, dòng 3", "hai.md, dòng 2", "ba.md, dòng 12"):
+        assert name in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not fixture_site.output.exists()
+
+
+def test_check_tells_what_it_normalised(fixture_site):
+    fixture_site.write("articles/nfd.md", article(title=unicodedata.normalize("NFD", "Thủ tục hộ tịch")))
+    result = run_cchc("check", "--content", str(fixture_site.content))
+    assert result.returncode == 0, result.stderr
+    assert "nfd.md, dòng 1: đã tự chuẩn hóa: dấu thanh viết tách rời" in result.stdout
+    assert "Không có lỗi" in result.stdout
+
+
+def test_build_swaps_the_output_only_on_success(fixture_site, tmp_path):
+    out = tmp_path / "web" / "output"
+    fixture_site.write("articles/tot.md", article(title="Bài đúng"))
+    first = run_cchc("build", "--production", "--content", str(fixture_site.content), "-o", str(out))
+    assert first.returncode == 0, first.stderr
+    before = tree_digest(out)
+    fixture_site.write("articles/loi.md", article(title="Bài lỗi", category="Không có"))
+    second = run_cchc("build", "--production", "--content", str(fixture_site.content), "-o", str(out))
+    assert second.returncode == 1 and "loi.md, dòng 3" in second.stderr
+    assert tree_digest(out) == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["output"]  # no half-built folder left behind
+    (fixture_site.content / "articles/loi.md").unlink()
+    fixture_site.write("articles/moi.md", article(title="Bài mới"))
+    third = run_cchc("build", "--production", "--content", str(fixture_site.content), "-o", str(out))
+    assert third.returncode == 0, third.stderr
+    assert (out / "tin-tuc/2026/03/moi/index.html").exists()
+    assert sorted(p.name for p in out.parent.iterdir()) == ["output"]
