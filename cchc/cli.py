@@ -1,12 +1,16 @@
 """`cchc`: the ward's tool for building and looking after the administrative-reform section.
 
-Subcommands (more come with later work: check, new-article):
+Subcommands:
   cchc check [--production] [--content DIR]            every problem of content and data at once
   cchc build [--production] [-o DIR] [--siteurl URL]   build the site into a new folder and swap it
                                                        in only on success
   cchc report (--quarter I/2026 | --year 2026) [--date YYYY-MM-DD] [-o DIR]
                                                        the communication report (task 02) as
                                                        .docx and CSV, from the same build as the site
+  cchc new-article [--title … --category … --form … --body … --task 04 …]
+                                                       a new article with complete metadata (asks
+                                                       for what is missing when run in a terminal)
+  cchc new-procedure CODE                              the ward's overlay for an imported procedure
   cchc danh-muc                                        list the values editors may use in metadata
   cchc import-procedures FILE_OR_DIR... [--into DIR] [--dry-run]
                                                        national procedure records → content/procedures/
@@ -108,6 +112,35 @@ def _check(args) -> int:
     return 0
 
 
+def _new_article(args) -> int:
+    from .new_content import Refused, display, new_article
+
+    try:
+        path = new_article(ROOT, args)
+    except Refused as error:
+        print(f"Không tạo được bài: {error}", file=sys.stderr)
+        return 1
+    except (EOFError, KeyboardInterrupt):
+        print("\nĐã hủy, không tạo tệp nào.", file=sys.stderr)
+        return 1
+    print(f"Đã tạo {display(path, ROOT)} (đang ở trạng thái nháp: Status: draft).")
+    return 0
+
+
+def _new_procedure(args) -> int:
+    from pelican.settings import read_settings
+
+    from .new_content import Refused, display, new_procedure
+
+    try:
+        path = new_procedure(ROOT, args.code, read_settings(str(ROOT / "pelicanconf.py")))
+    except Refused as error:
+        print(f"Không tạo được phần bổ sung: {error}", file=sys.stderr)
+        return 1
+    print(f"Đã tạo {display(path, ROOT)}: điền phí, lệ phí của thành phố, giờ làm việc, lưu ý của phường.")
+    return 0
+
+
 def _report(args) -> int:
     from .plan import parse_period
 
@@ -198,6 +231,24 @@ def main(argv=None) -> int:
     report.add_argument("--date", metavar="YYYY-MM-DD", help="ngày lập báo cáo (mặc định: hôm nay)")
     report.add_argument("-o", "--output", default=".", help="thư mục ghi tệp (mặc định: thư mục hiện tại)")
     report.set_defaults(func=_report)
+
+    article = commands.add_parser("new-article", help="tạo bài viết mới với đủ phần khai báo")
+    article.add_argument("--title", help="tiêu đề")
+    article.add_argument("--category", help="chuyên mục (mã hoặc tên)")
+    article.add_argument("--form", help="hình thức: tin, bai, anh, video, phong-su, am-thanh")
+    article.add_argument("--body", help="cơ quan thực hiện (mã hoặc tên)")
+    article.add_argument("--task", action="append", help="nhiệm vụ của Kế hoạch (01–06), lặp lại được")
+    article.add_argument("--areas", help="mục nội dung II.1, ví dụ “m, l” (mặc định theo chuyên mục)")
+    article.add_argument("--summary", help="tóm tắt")
+    article.add_argument("--tags", help="từ khóa, cách nhau dấu phẩy")
+    article.add_argument("--document", help="số văn bản, ví dụ 110/QĐ-UBND")
+    article.add_argument("--date", help="ngày đăng YYYY-MM-DD HH:MM (mặc định: bây giờ)")
+    article.add_argument("--slug", help="tên tệp (mặc định theo tiêu đề, không dấu)")
+    article.set_defaults(func=_new_article)
+
+    procedure = commands.add_parser("new-procedure", help="tạo phần bổ sung của phường cho một thủ tục đã nhập")
+    procedure.add_argument("code", help="mã thủ tục, ví dụ 1.001193")
+    procedure.set_defaults(func=_new_procedure)
 
     listing = commands.add_parser("danh-muc", help="liệt kê các giá trị được dùng trong phần khai báo bài viết")
     listing.set_defaults(func=_taxonomies)

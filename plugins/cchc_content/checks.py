@@ -71,6 +71,8 @@ def content_object_init(instance):
     safety.check_file_links(instance, report)
     safety.notice_source_text(instance, instance.settings[NOTICES])
     if isinstance(instance, Article):
+        if not hasattr(instance, "tags"):
+            instance.tags = []  # templates and feeds then never meet an article without the attribute
         safety.check_future(instance, instance.settings["CCHC_NOW"], report)
         _check_article(instance, instance.settings["CCHC"], _problems(instance).append)
 
