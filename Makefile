@@ -12,7 +12,7 @@ SITEURL_LOCAL := http://127.0.0.1:$(PORT)
 
 help:
 	@echo "make serve      dựng và chạy trang tại $(SITEURL_LOCAL)/ (tự cài đặt lần đầu)"
-	@echo "make devserver  như serve, tự dựng lại khi sửa nội dung, dữ liệu hoặc giao diện"
+	@echo "make devserver  xem trước: tự dựng lại khi lưu nội dung, dữ liệu, giao diện và tự tải lại trình duyệt"
 	@echo "make check      kiểm tra nội dung, báo mọi lỗi một lần (không ghi gì)"
 	@echo "make html       dựng trang vào $(OUTPUT)/ (chỉ thay bản cũ khi dựng thành công)"
 	@echo "make publish    dựng bản chính thức (publishconf.py) vào $(OUTPUT)/"
@@ -38,7 +38,7 @@ serve: html
 	$(PELICAN) --listen -b 127.0.0.1 -p $(PORT) -o $(OUTPUT) -s pelicanconf.py
 
 devserver: setup
-	SITEURL=$(SITEURL_LOCAL) $(PELICAN) $(INPUT) -s pelicanconf.py -o $(OUTPUT) -r --listen -b 127.0.0.1 -p $(PORT)
+	.venv/bin/cchc preview --port $(PORT) -o $(OUTPUT)
 
 publish: setup
 	.venv/bin/cchc build --production -o $(OUTPUT)

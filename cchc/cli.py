@@ -11,6 +11,7 @@ Subcommands:
                                                        a new article with complete metadata (asks
                                                        for what is missing when run in a terminal)
   cchc new-procedure CODE                              the ward's overlay for an imported procedure
+  cchc preview [--port 8000]                           preview server: rebuild on save, reload the browser
   cchc danh-muc                                        list the values editors may use in metadata
   cchc import-procedures FILE_OR_DIR... [--into DIR] [--dry-run]
                                                        national procedure records → content/procedures/
@@ -141,6 +142,14 @@ def _new_procedure(args) -> int:
     return 0
 
 
+def _preview(args) -> int:
+    from .preview import serve
+
+    content = pathlib.Path(args.content or ROOT / "content").resolve()
+    serve(content, pathlib.Path(args.output).resolve(), args.port, args.liveport)
+    return 0
+
+
 def _report(args) -> int:
     from .plan import parse_period
 
@@ -223,6 +232,13 @@ def main(argv=None) -> int:
     build.add_argument("-o", "--output", help="thư mục đầu ra (mặc định: output/)")
     build.add_argument("--siteurl", help="địa chỉ trang (mặc định theo tệp cấu hình)")
     build.set_defaults(func=_build)
+
+    preview = commands.add_parser("preview", help="xem trước: dựng, phục vụ và tự tải lại khi lưu tệp")
+    preview.add_argument("--port", type=int, default=8000, help="cổng (mặc định 8000)")
+    preview.add_argument("--liveport", type=int, default=35729, help="cổng tự tải lại (mặc định 35729)")
+    preview.add_argument("--content", help="thư mục nội dung (mặc định: content/)")
+    preview.add_argument("-o", "--output", default=str(ROOT / "output"), help="thư mục đầu ra (mặc định: output/)")
+    preview.set_defaults(func=_preview)
 
     report = commands.add_parser("report", help="báo cáo tuyên truyền theo quý hoặc năm (.docx, CSV)")
     which = report.add_mutually_exclusive_group(required=True)

@@ -143,3 +143,50 @@ def test_skip_link_is_first_and_moves_focus_to_main(served_site, browser):
     page.keyboard.press("Enter")
     assert page.evaluate("() => location.hash") == "#noi-dung-chinh"
     context.close()
+
+
+def test_preview_rebuilds_on_save_and_reloads_the_browser(browser, fixture_site, tmp_path):
+    """`cchc preview` (make devserver): saving a Markdown file updates the open page by itself."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from conftest import article
+
+    def free_port():
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            return probe.getsockname()[1]
+
+    port, liveport = free_port(), free_port()
+    path = fixture_site.write("articles/xem-truoc.md", article(title="Tiêu đề trước khi sửa"))
+    env = dict(os.environ, CCHC_BUILD_DATE="2026-11-26")
+    server = subprocess.Popen([sys.executable, "-m", "cchc.cli", "preview", "--port", str(port), "--liveport",
+                               str(liveport), "--content", str(fixture_site.content), "-o", str(tmp_path / "out")],
+                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}/tin-tuc/2026/03/xem-truoc/"
+        deadline = time.time() + 60
+        page = browser.new_page()
+        while True:
+            try:
+                page.goto(url, wait_until="load")
+                if page.locator("h1").count():
+                    break
+            except playwright_api.Error:
+                pass
+            assert time.time() < deadline, "preview server did not start"
+            time.sleep(0.5)
+        assert page.locator("h1").inner_text() == "Tiêu đề trước khi sửa"
+        time.sleep(1.5)  # let livereload's script connect
+        path.write_text(path.read_text(encoding="utf-8").replace("Tiêu đề trước khi sửa", "Tiêu đề sau khi lưu"),
+                        encoding="utf-8")
+        page.wait_for_function("() => document.querySelector('h1') && "
+                               "document.querySelector('h1').textContent === 'Tiêu đề sau khi lưu'", timeout=60000)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
