@@ -131,6 +131,7 @@ PLUGINS = [
     "cchc_procedures",   # "Tra cứu thủ tục hành chính" (content/procedures/); before cchc_plan
     "cchc_plan",         # task matrix, progress, reports, exports (content/data/ke-hoach.yaml)
     "cchc_feeds",        # valid RSS guids, feed language, absolute URLs in entries
+    "cchc_sitemap",      # sitemap.xml and robots.txt for every page written
     "pelican.plugins.neighbors",  # previous / next article
 ]
 

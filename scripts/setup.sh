@@ -24,10 +24,13 @@ if [ ! -f "$stamp" ]; then
 fi
 
 if [ $want_test = 1 ]; then
-  if ! command -v chromium >/dev/null; then
+  missing=""
+  command -v chromium >/dev/null || missing="$missing chromium fonts-noto-core"
+  command -v java >/dev/null || missing="$missing default-jre-headless"   # the Nu HTML Checker (vnu-jar)
+  if [ -n "$missing" ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq chromium fonts-noto-core >/dev/null
+    apt-get install -y -qq $missing >/dev/null
   fi
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     npm ci --silent --no-audit --no-fund

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import re
 import socket
 import threading
 
@@ -54,14 +55,23 @@ def browser():
 
 
 def representative_pages(out):
-    audio = next(p for p in sorted((out / "tin-tuc").rglob("index.html")) if "<audio" in p.read_text("utf-8"))
-    video = next(p for p in sorted((out / "tin-tuc").rglob("index.html")) if "cc-video" in p.read_text("utf-8"))
-    photo = next(p for p in sorted((out / "tin-tuc").rglob("index.html")) if "<figcaption" in p.read_text("utf-8"))
+    """One page of every template: home, an article of each form, listings, archives, pages,
+    procedures and their indexes, the task matrix, a task, a body, the reports."""
+    articles = sorted((out / "tin-tuc").glob("20*/[01]*/*/index.html"))
+    by_form = {}
+    for path in articles:
+        kicker = re.search(r'cc-article__kicker">.*?· ([^<]+)</p>', path.read_text("utf-8"), re.S)
+        by_form.setdefault(kicker.group(1).strip() if kicker else "", path)
+    assert len(by_form) == 6, sorted(by_form)  # tin, bài, ảnh, video, phóng sự, âm thanh
     procedures = sorted((out / "thu-tuc").glob("[0-9]-*/index.html"))
     abolished = [p for p in procedures if "cc-abolished" in p.read_text("utf-8")][:1]
-    rel = [str(p.relative_to(out).parent) + "/" for p in (audio, video, photo, *procedures[:2], *abolished)]
+    tag = sorted((out / "the").glob("*/index.html"))[0]
+    month = sorted((out / "tin-tuc" / "2026").glob("[01]*/index.html"))[0]
+    field = sorted((out / "thu-tuc" / "linh-vuc").glob("*/index.html"))[0]
+    rel = [str(p.relative_to(out).parent) + "/"
+           for p in (*by_form.values(), *procedures[:2], *abolished, tag, month, field)]
     return ["", "trang/2/", "chuyen-muc/", "chuyen-muc/thu-tuc-dich-vu-cong/", "the/", "tin-tuc/",
-            "tin-tuc/2026/", "theo-doi/", "ke-hoach-tuyen-truyen-cchc-2026/", "lien-he/",
+            "tin-tuc/2026/", "theo-doi/", "gioi-thieu/", "ke-hoach-tuyen-truyen-cchc-2026/", "lien-he/",
             "ke-hoach/nhiem-vu/03/", "ke-hoach/co-quan/vhxh/", "bao-cao/", "bao-cao/2026/quy-i-2026/",
             "thu-tuc/", "thu-tuc/a-z/", "thu-tuc/linh-vuc/", "thu-tuc/muc-do/toan-trinh/", *rel]
 

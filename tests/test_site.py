@@ -239,3 +239,27 @@ def test_internal_links_resolve(site):
                 if target not in ids:
                     ids[target] = set(page(target).xpath("//@id"))
                 assert anchor in ids[target], (path.relative_to(site), url)
+
+
+def test_sitemap_lists_every_page_by_its_canonical_address(site):
+    from lxml import etree
+
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    root = etree.parse(str(site / "sitemap.xml")).getroot()
+    entries = {u.findtext(ns + "loc"): u.findtext(ns + "lastmod") for u in root.iter(ns + "url")}
+    pages = [p for p in html_pages(site) if not str(p.relative_to(site)).startswith(("theme/", "ban-nhap/"))]
+    expected = set()
+    for path in pages:
+        rel = str(path.relative_to(site))
+        expected.add(f"{SITEURL}/{rel[:-len('index.html')] if rel.endswith('index.html') else rel}")
+    assert set(entries) == expected
+    for loc in entries:
+        assert url_to_path(site, loc).exists()
+    # pages with a date carry it; the same canonical address the page itself declares
+    article = next(iter(articles(site)))
+    doc = page(article)
+    canonical = doc.xpath("//link[@rel='canonical']/@href")[0]
+    assert entries[canonical] == doc.xpath("//p[@class='cc-article__date']/time/@datetime")[-1][:10]
+    assert entries[f"{SITEURL}/thu-tuc/1-004873/"] == "2026-06-15"  # a procedure's last change
+    robots = (site / "robots.txt").read_text(encoding="utf-8")
+    assert f"Sitemap: {SITEURL}/sitemap.xml" in robots.splitlines() and "Disallow: /" not in robots

@@ -1,0 +1,19 @@
+"""cchc_sitemap — sitemap.xml and robots.txt for every page the build wrote.
+
+pelican-sitemap lists only what Pelican's own generators know (not procedure, plan or report pages)
+and stamps listing pages with the time of the build, so two builds differ; this plugin lists every
+HTML file written, with <lastmod> only where the page has a real date (its modified or published
+date), which keeps the output reproducible.
+
+Settings read: SITEURL, OUTPUT_PATH, CCHC_SITEMAP_EXCLUDE (glob patterns, default 404.html and theme/*).
+"""
+
+from pelican import signals
+
+from .sitemap import content_written, finalized, initialized
+
+
+def register():
+    signals.initialized.connect(initialized)
+    signals.content_written.connect(content_written)
+    signals.finalized.connect(finalized)

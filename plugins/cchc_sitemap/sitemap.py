@@ -1,0 +1,54 @@
+"""Handlers of cchc_sitemap (module level: blinker keeps only weak references)."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from xml.sax.saxutils import escape
+
+from cchc import vn
+
+_DATES: dict[str, str] = {}  # output file → W3C date of its content, filled while Pelican writes
+
+
+def initialized(pelican):
+    pelican.settings.setdefault("CCHC_SITEMAP_EXCLUDE", ["404.html", "theme/*", "ban-nhap/*"])
+    _DATES.clear()
+
+
+def content_written(path, context):
+    for key in ("article", "page", "procedure"):
+        item = context.get(key)
+        if item is not None and getattr(item, "save_as", None) and path.endswith(item.save_as):
+            when = getattr(item, "modified", None) or getattr(item, "date", None)
+            if when is not None:
+                _DATES[os.path.normpath(path)] = vn.local(when).date().isoformat()
+            return
+
+
+def finalized(pelican):
+    settings, out = pelican.settings, pelican.output_path
+    siteurl = settings["SITEURL"].rstrip("/")
+    excluded = settings["CCHC_SITEMAP_EXCLUDE"]
+    entries = []
+    for folder, dirs, files in os.walk(out):
+        dirs.sort()
+        for name in sorted(files):
+            if not name.endswith(".html"):
+                continue
+            full = os.path.join(folder, name)
+            rel = os.path.relpath(full, out).replace(os.sep, "/")
+            if any(fnmatch.fnmatch(rel, pattern) for pattern in excluded):
+                continue
+            url = rel[: -len("index.html")] if rel.endswith("index.html") else rel
+            entries.append((url, _DATES.get(os.path.normpath(full))))
+    lines = ['<?xml version="1.0" encoding="utf-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for url, lastmod in sorted(entries):
+        lines.append(f"<url><loc>{escape(siteurl + '/' + url)}</loc>"
+                     + (f"<lastmod>{lastmod}</lastmod>" if lastmod else "") + "</url>")
+    lines.append("</urlset>\n")
+    with open(os.path.join(out, "sitemap.xml"), "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines))
+    with open(os.path.join(out, "robots.txt"), "w", encoding="utf-8") as handle:
+        handle.write(f"User-agent: *\nAllow: /\n\nSitemap: {siteurl}/sitemap.xml\n")
