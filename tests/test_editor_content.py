@@ -262,3 +262,29 @@ def test_build_swaps_the_output_only_on_success(fixture_site, tmp_path):
     assert third.returncode == 0, third.stderr
     assert (out / "tin-tuc/2026/03/moi/index.html").exists()
     assert sorted(p.name for p in out.parent.iterdir()) == ["output"]
+
+
+def test_unreadable_date(fixture_site):
+    fixture_site.write("articles/ngay-sai.md", article(date="2026-13-45"))
+    assert_fails_with(fixture_site, "ngay-sai.md, dòng 2, khóa “Date”: không đọc được ngày “2026-13-45”.")
+
+
+def test_malformed_yaml_data_file_stops_the_build_with_its_line(fixture_site):
+    fixture_site.write("articles/a.md", article())
+    fixture_site.write("data/hinh-thuc.yaml", "- ma: tin\n  ten: Tin\n - ma: bai\n")
+    result = fixture_site.build()
+    assert result.returncode != 0
+    assert "hinh-thuc.yaml, dòng 3: tệp YAML sai cú pháp" in " ".join(result.log.split())
+    assert not fixture_site.output.exists()
+
+
+def test_malformed_procedure_yaml(fixture_site):
+    fixture_site.write("articles/a.md", article())
+    fixture_site.write("procedures/1.001193.yaml", "ma: 1.001193\nten: [Thủ tục đăng ký khai sinh\n")
+    assert_fails_with(fixture_site, "1.001193.yaml, dòng 3: tệp YAML sai cú pháp")
+
+
+def test_missing_date_is_reported_not_dropped(fixture_site):
+    fixture_site.write("articles/khong-ngay.md", article().replace("Date: 2026-03-05 09:30\n", ""))
+    log = assert_fails_with(fixture_site, "khong-ngay.md, khóa “Date”: thiếu ngày đăng.")
+    assert "Skipping" not in log and "Could not process" not in log

@@ -15,11 +15,12 @@ Template context added: CCHC (cchc.data.SiteData).
 
 from pelican import signals
 
-from . import checks
+from . import checks, reader
 
 
 def register():
     signals.initialized.connect(checks.initialized)
+    signals.readers_init.connect(reader.readers_init)
     signals.get_generators.connect(checks.new_build)
     signals.get_writer.connect(checks.stop_if_problems)
     signals.content_object_init.connect(checks.content_object_init)
