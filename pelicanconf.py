@@ -72,6 +72,7 @@ MONTH_ARCHIVE_URL = "tin-tuc/{date:%Y}/{date:%m}/"
 MONTH_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_URL + "index.html"
 DAY_ARCHIVE_SAVE_AS = ""
 DIRECT_TEMPLATES = ["index", "categories", "tags", "archives"]
+TEMPLATE_PAGES = {"tim-kiem.html": "tim-kiem/index.html"}  # the search page (plugins/cchc_search)
 # An article dated in the future is an error unless its editor writes "hen_gio: co"; such an article
 # stays unpublished (a draft) until a build on or after its date (plugins/cchc_content).
 WITH_FUTURE_DATES = False
@@ -132,6 +133,7 @@ PLUGINS = [
     "cchc_plan",         # task matrix, progress, reports, exports (content/data/ke-hoach.yaml)
     "cchc_feeds",        # valid RSS guids, feed language, absolute URLs in entries
     "cchc_sitemap",      # sitemap.xml and robots.txt for every page written
+    "cchc_search",       # Pagefind index of articles, pages and procedures (after writing)
     "pelican.plugins.neighbors",  # previous / next article
 ]
 
@@ -146,6 +148,7 @@ JINJA_FILTERS = {
     "dung_luong": vn.file_size,            # 2,4 MB
     "sap_xep_vi": vn.sorted_vi,
     "slug": vn.slugify,                    # Đăng ký → dang-ky
+    "tu_khoa_tim": vn.search_terms,        # folded words and codes for the search index
 }
 HOTLINE = "0220 3882 115"
 CONTACT_EMAIL = "cchc.chilinh@haiphong.gov.vn"

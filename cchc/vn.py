@@ -179,3 +179,20 @@ def file_size(n_bytes: int) -> str:
 def heading_id(value: str, separator: str = "-") -> str:
     """Anchor ids for headings (Markdown's toc extension): "Bước 1: Đăng nhập" → "buoc-1-dang-nhap"."""
     return slugify(value).replace("-", separator)
+
+
+_CODE = re.compile(r"\b(\d)\.(\d{6})\b")
+
+
+def search_terms(*texts: str) -> str:
+    """What a resident may type for these texts: folded words (đ→d, no marks) and procedure codes
+    with and without dots ("1.001193", "1001193"). Indexed beside the real text (search issue)."""
+    words: dict[str, None] = {}
+    for text in texts:
+        text = normalize_line(text or "")
+        for word in fold(text).split():
+            words.setdefault(word.strip(".,;:()“”\"'!?"), None)
+        for first, rest in _CODE.findall(text):
+            for form in (f"{first}.{rest}", f"{first}{rest}", f"{first}-{rest}"):
+                words.setdefault(form, None)
+    return " ".join(w for w in words if w)

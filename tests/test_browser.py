@@ -73,7 +73,7 @@ def representative_pages(out):
     return ["", "trang/2/", "chuyen-muc/", "chuyen-muc/thu-tuc-dich-vu-cong/", "the/", "tin-tuc/",
             "tin-tuc/2026/", "theo-doi/", "gioi-thieu/", "ke-hoach-tuyen-truyen-cchc-2026/", "lien-he/",
             "ke-hoach/nhiem-vu/03/", "ke-hoach/co-quan/vhxh/", "bao-cao/", "bao-cao/2026/quy-i-2026/",
-            "thu-tuc/", "thu-tuc/a-z/", "thu-tuc/linh-vuc/", "thu-tuc/muc-do/toan-trinh/", *rel]
+            "thu-tuc/", "thu-tuc/a-z/", "thu-tuc/linh-vuc/", "thu-tuc/muc-do/toan-trinh/", "tim-kiem/", *rel]
 
 
 def axe_violations(page):

@@ -1,0 +1,109 @@
+"""Search (Pagefind, plugins/cchc_search) as residents use it, in real Chromium: without
+diacritics, with đ, old and new tone placement, procedure codes with and without dots."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from test_browser import AXE, axe_violations, browser, served_site  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+
+def search(page, base, query):
+    page.goto(f"{base}/tim-kiem/", wait_until="load")
+    page.fill("#cc-search-input", query)
+    page.wait_for_function("() => /^(Tìm thấy|Không tìm thấy)/.test(document.getElementById('cc-search-status').textContent)",
+                           timeout=20000)
+    return [t.strip() for t in page.locator(".cc-search__title").all_inner_texts()]
+
+
+@pytest.fixture(scope="module")
+def page(browser, served_site):  # noqa: F811
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("query, top", [
+    ("dang ky khai sinh", "Thủ tục đăng ký khai sinh"),           # no diacritics, đ typed as d
+    ("Đăng ký kết hôn", "Thủ tục đăng ký kết hôn"),               # with diacritics
+    ("dang ky ket hon", "Thủ tục đăng ký kết hôn"),
+    ("1.001193", "Thủ tục đăng ký khai sinh"),                    # code with dots
+    ("1001193", "Thủ tục đăng ký khai sinh"),                     # code without dots
+    ("chung thuc ban sao", "Chứng thực bản sao từ bản chính"),    # several words
+    ("lien he duong day nong", "Liên hệ – đường dây nóng"),
+])
+def test_expected_top_result(page, served_site, query, top):  # noqa: F811
+    results = search(page, served_site[0], query)
+    assert results and results[0].startswith(top), results[:3]
+
+
+def test_d_with_stroke_and_unaccented_find_the_same_pages(page, served_site):  # noqa: F811
+    base = served_site[0]
+    assert set(search(page, base, "dat dai")) == set(search(page, base, "đất đai")) != set()
+    assert any("tranh chấp đất đai" in title for title in search(page, base, "dat dai")[:3])
+
+
+def test_old_and_new_tone_placement_find_each_other(page, served_site):  # noqa: F811
+    base = served_site[0]
+    assert set(search(page, base, "hoà giải")) == set(search(page, base, "hòa giải")) != set()
+    assert set(search(page, base, "thuỷ")) == set(search(page, base, "thủy"))
+
+
+def test_results_show_section_code_and_online_level(page, served_site):  # noqa: F811
+    search(page, served_site[0], "1.001193")
+    meta = page.locator(".cc-search__meta").first.inner_text()
+    assert meta.startswith("Thủ tục hành chính · Mã 1.001193 · Trực tuyến")
+    assert page.locator(".cc-search__excerpt mark").count() >= 1
+    assert "q=1.001193" in page.url  # the query is in the address (shareable, in server logs)
+
+
+def test_no_result_says_what_to_do(page, served_site):  # noqa: F811
+    assert search(page, served_site[0], "xyzqwv") == []
+    status = page.locator("#cc-search-status").inner_text()
+    assert status.startswith("Không tìm thấy kết quả nào cho “xyzqwv”.") and "danh mục" in status
+    assert page.locator("a[href$='/thu-tuc/a-z/']").count() == 1
+
+
+def test_only_content_pages_are_indexed(served_site):  # noqa: F811
+    _, out = served_site
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    indexed = sum(language["page_count"] for language in entry["languages"].values())
+    content = len(list((out / "tin-tuc").glob("20*/[01]*/*/index.html"))) + \
+        len(list((out / "thu-tuc").glob("[0-9]-*/index.html"))) + 5  # articles, procedures, 5 pages
+    assert indexed == content
+
+
+def test_filters_for_section_and_fields(page, served_site):  # noqa: F811
+    page.goto(f"{served_site[0]}/tim-kiem/", wait_until="load")
+    filters = page.evaluate("""async () => {
+        const pf = await import(document.querySelector('form[data-pagefind]').dataset.pagefind);
+        return await pf.filters(); }""")
+    assert set(filters["muc"]) == {"Tin tức", "Thủ tục hành chính", "Giới thiệu"}
+    assert "Hộ tịch" in filters["linh_vuc"] and "Trực tuyến toàn trình" in filters["muc_do"]
+    assert "Chính quyền số, chuyển đổi số" in filters["chuyen_muc"]
+
+
+def test_keyboard_and_screen_reader_use(page, served_site):  # noqa: F811
+    base = served_site[0]
+    page.goto(f"{base}/tim-kiem/", wait_until="load")
+    page.focus("#cc-search-input")
+    page.keyboard.type("khai sinh")
+    page.wait_for_function("() => document.querySelectorAll('.cc-search__title a').length > 0", timeout=20000)
+    assert page.get_attribute("#cc-search-status", "role") == "status"
+    page.keyboard.press("Tab")  # the button
+    page.keyboard.press("Tab")  # the first result
+    assert page.evaluate("() => document.activeElement.closest('.cc-search__result') !== null")
+    assert axe_violations(page) == []
+
+
+def test_header_search_box_leads_to_results(page, served_site):  # noqa: F811
+    base = served_site[0]
+    page.goto(f"{base}/", wait_until="load")
+    page.fill("#cc-header-q", "ho kinh doanh")
+    page.press("#cc-header-q", "Enter")
+    page.wait_for_function("() => document.querySelectorAll('.cc-search__title a').length > 0", timeout=20000)
+    assert page.url.startswith(f"{base}/tim-kiem/?q=ho+kinh+doanh")
