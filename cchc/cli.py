@@ -56,6 +56,12 @@ def _run_pelican(production: bool, override: dict, fatal: bool = True):
     except RuntimeError as error:  # pelican.log turns a warning into RuntimeError
         print(f"Lỗi khi dựng trang ({error}); xem cảnh báo in ở trên.", file=sys.stderr)
         return None
+    from .linkcheck import broken_links
+
+    broken = broken_links(settings["OUTPUT_PATH"], settings["SITEURL"], settings.get("CCHC_WRITTEN", {}))
+    if broken:
+        print(str(ContentError(broken)), file=sys.stderr)
+        return None
     return settings
 
 

@@ -196,3 +196,13 @@ def search_terms(*texts: str) -> str:
             for form in (f"{first}.{rest}", f"{first}{rest}", f"{first}-{rest}"):
                 words.setdefault(form, None)
     return " ".join(w for w in words if w)
+
+
+def spelling_key(text: str) -> str:
+    """Equal for the same word written with old or new tone placement ("hoà"/"hòa", "thuỷ"/"thủy")
+    or in other letter case, different for different words that fold alike ("hòa"/"hóa")."""
+    words = []
+    for word in unicodedata.normalize("NFD", normalize_line(text).casefold()).split():
+        tones = "".join(c for c in word if c in _TONE_MARKS)
+        words.append("".join(c for c in word if c not in _TONE_MARKS) + tones)
+    return " ".join(words)

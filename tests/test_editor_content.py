@@ -288,3 +288,25 @@ def test_missing_date_is_reported_not_dropped(fixture_site):
     fixture_site.write("articles/khong-ngay.md", article().replace("Date: 2026-03-05 09:30\n", ""))
     log = assert_fails_with(fixture_site, "khong-ngay.md, khóa “Date”: thiếu ngày đăng.")
     assert "Skipping" not in log and "Could not process" not in log
+
+
+def test_tags_that_collide_after_removing_accents(fixture_site):
+    fixture_site.write("articles/mot.md", article(title="Bài một").replace("Tags: dịch vụ công trực tuyến", "Tags: hòa giải"))
+    fixture_site.write("articles/hai.md", article(title="Bài hai").replace("Tags: dịch vụ công trực tuyến", "Tags: hoà giải"))
+    assert fixture_site.build().returncode == 0  # the same word, old and new tone placement
+    fixture_site.write("articles/ba.md", article(title="Bài ba").replace("Tags: dịch vụ công trực tuyến", "Tags: hóa giải"))
+    assert_fails_with(fixture_site, "ba.md, dòng 4, khóa “Tags”: từ khóa “hóa giải” trùng địa chỉ the/hoa-giai/ với từ khóa")
+
+
+def test_hand_written_links_are_checked_against_the_built_site(fixture_site):
+    fixture_site.write("pages/lien-he.md", "Title: Liên hệ\nSlug: lien-he\n\n## Đường dây nóng\n\nGọi 0220 3882 115.\n")
+    fixture_site.write("articles/tay.md", article(body="\n".join([
+        "", "Xem [liên hệ](/lien-he/) và [đường dây nóng](/lien-he/#duong-day-nong).",
+        "", "Xem [trang cũ](/trang-khong-co/).",
+        "", "Xem [mục sai](/lien-he/#so-fax).", ""])))
+    result = run_cchc("check", "--content", str(fixture_site.content))
+    assert result.returncode == 1
+    log = " ".join(result.stderr.split())
+    assert "Có 2 lỗi" in log
+    assert "tay.md, dòng 14: liên kết “/trang-khong-co/” dẫn tới trang “/trang-khong-co/” không có trên trang web." in log
+    assert "tay.md, dòng 16: liên kết “/lien-he/#so-fax” dẫn tới mục “#so-fax” không có trong trang đích." in log

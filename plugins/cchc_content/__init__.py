@@ -23,6 +23,7 @@ def register():
     signals.readers_init.connect(reader.readers_init)
     signals.get_generators.connect(checks.new_build)
     signals.get_writer.connect(checks.stop_if_problems)
+    signals.content_written.connect(checks.content_written)
     signals.content_object_init.connect(checks.content_object_init)
     signals.article_generator_finalized.connect(checks.article_generator_finalized)
     signals.all_generators_finalized.connect(checks.all_generators_finalized)

@@ -15,6 +15,7 @@ from . import safety
 
 from cchc import data, source, vn
 from cchc.errors import NOTICES, PROBLEMS, ContentError, Problem
+from cchc.errors import display_path as errors_display
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ def initialized(pelican):
     # Raises ContentError (file, line, what to do) before anything is read or written.
     settings["CCHC"] = data.load(settings["CCHC_DATA_DIR"])
     settings[PROBLEMS], settings[NOTICES] = [], []
+    settings["CCHC_WRITTEN"] = {}  # output file → source file, for checks on the built pages
     # The day the build is for (task statuses, reports, "future" dates): today in Vietnam, or
     # CCHC_BUILD_DATE (setting or environment variable, YYYY-MM-DD), which tests fix.
     day = settings.get("CCHC_BUILD_DATE") or os.environ.get("CCHC_BUILD_DATE")
@@ -48,6 +50,15 @@ def new_build(pelican):
     """Each run (also each rebuild of the preview server) starts with empty lists."""
     pelican.settings[PROBLEMS].clear()
     pelican.settings[NOTICES].clear()
+    pelican.settings["CCHC_WRITTEN"].clear()
+
+
+def content_written(path, context):
+    for key in ("article", "page"):
+        item = context.get(key)
+        if item is not None and getattr(item, "source_path", None) and path.endswith(item.save_as or "\0"):
+            context["CCHC_WRITTEN"][os.path.normpath(path)] = item.source_path
+            return
 
 
 def stop_if_problems(pelican):
@@ -278,6 +289,27 @@ def article_generator_finalized(generator):
     generator.context["categories"] = generator.categories
     tags = vn.sorted_vi(generator.context["tags"], key=lambda item: item[0].name)
     generator.context["tags"] = tags
+    _check_tag_spellings(generator)
+
+
+def _check_tag_spellings(generator):
+    """Two different tags whose addresses coincide once accents are removed ("hòa giải" and
+    "hóa giải" → the/hoa-giai/) would be merged by Pelican without a word: report them."""
+    seen: dict[str, dict[str, str]] = {}  # slug → spelling key → first article using it
+    for article in generator.articles:
+        for tag in getattr(article, "tags", []) or []:
+            spellings = seen.setdefault(tag.slug, {})
+            key = vn.spelling_key(tag.name)
+            if spellings and key not in spellings:
+                other_key, other_path = next(iter(spellings.items()))
+                other_name = next(t.name for a in generator.articles if a.source_path == other_path
+                                  for t in a.tags if vn.spelling_key(t.name) == other_key)
+                generator.settings[PROBLEMS].append(Problem(
+                    article.source_path, source.line_of(article.source_path, "tags"), "Tags",
+                    f"từ khóa “{tag.name}” trùng địa chỉ the/{tag.slug}/ với từ khóa “{other_name}” "
+                    f"của {errors_display(other_path)}, nhưng là từ khác.",
+                    "Dùng đúng một cách viết cho cùng một từ khóa, hoặc đổi một trong hai từ khóa."))
+            spellings.setdefault(key, article.source_path)
 
 
 def all_generators_finalized(generators):

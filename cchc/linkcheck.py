@@ -1,0 +1,72 @@
+"""Links written by hand (e.g. "/lien-he/" or "/thu-tuc/#da-bai-bo") checked against the built
+site: the page (and its #anchor) must exist. Runs on the new output folder inside `cchc build`
+and `cchc check`, before that folder replaces anything; each broken link is reported against the
+Markdown file it came from (settings["CCHC_WRITTEN"], filled by cchc_content while Pelican writes).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from urllib.parse import unquote, urlsplit
+
+from . import source
+from .errors import Problem
+
+_LINK = re.compile(r"""\b(?:href|src)=(["'])(?P<url>[^"'#][^"']*|#[^"']+)\1""")
+_ID = re.compile(r"""\bid=(["'])(?P<id>[^"']+)\1""")
+
+
+def broken_links(output: str, siteurl: str, written: dict[str, str]) -> list[Problem]:
+    site = urlsplit(siteurl)
+    ids: dict[str, set[str]] = {}
+    problems = []
+
+    def ids_of(path):
+        if path not in ids:
+            with open(path, encoding="utf-8") as handle:
+                ids[path] = {m["id"] for m in _ID.finditer(handle.read())}
+        return ids[path]
+
+    for page, source_path in sorted(written.items()):
+        if not page.endswith(".html") or not os.path.exists(page):
+            continue
+        with open(page, encoding="utf-8") as handle:
+            text = handle.read()
+        for match in _LINK.finditer(text):
+            url = match["url"]
+            parts = urlsplit(url)
+            if parts.scheme in ("mailto", "tel", "data", "javascript"):
+                continue
+            if parts.scheme or parts.netloc:
+                if parts.netloc != site.netloc:
+                    continue  # another website
+                path = parts.path[len(site.path.rstrip("/")):]
+            elif url.startswith("#"):
+                path = None
+            elif parts.path.startswith("/"):
+                path = parts.path
+            else:
+                path = os.path.join(os.path.dirname("/" + os.path.relpath(page, output)), parts.path)
+            if path is None:
+                target = page
+            else:
+                rel = unquote(path).lstrip("/")
+                target = os.path.join(output, rel)
+                if rel == "" or rel.endswith("/"):
+                    target = os.path.join(target, "index.html")
+                if not os.path.exists(target):
+                    problems.append(_problem(source_path, url, f"dẫn tới trang “{unquote(parts.path)}” không có trên trang web."))
+                    continue
+            fragment = unquote(parts.fragment)
+            if fragment and target.endswith(".html") and fragment not in ids_of(target):
+                problems.append(_problem(source_path, url, f"dẫn tới mục “#{fragment}” không có trong trang đích."))
+    return problems
+
+
+def _problem(source_path: str, url: str, message: str) -> Problem:
+    path = urlsplit(url).path
+    line = (source.line_containing(source_path, f"({url}") or source.line_containing(source_path, url)
+            or (path and source.line_containing(source_path, path)) or None)
+    return Problem(source_path, line, None, f"liên kết “{url}” {message}",
+                   "Sửa địa chỉ (mở trang đích để chép đúng địa chỉ), hoặc dùng {filename}ten-bai.md cho bài trong trang.")
