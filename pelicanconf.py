@@ -131,6 +131,7 @@ PLUGINS = [
     "cchc_related",      # "Tin liên quan"
     "cchc_procedures",   # "Tra cứu thủ tục hành chính" (content/procedures/); before cchc_plan
     "cchc_plan",         # task matrix, progress, reports, exports (content/data/ke-hoach.yaml)
+    "cchc_podcast",      # the radio programmes as a podcast feed (enclosures, iTunes tags)
     "cchc_feeds",        # valid RSS guids, feed language, absolute URLs in entries
     "cchc_sitemap",      # sitemap.xml and robots.txt for every page written
     "cchc_search",       # Pagefind index of articles, pages and procedures (after writing)

@@ -310,3 +310,10 @@ def test_hand_written_links_are_checked_against_the_built_site(fixture_site):
     assert "Có 2 lỗi" in log
     assert "tay.md, dòng 14: liên kết “/trang-khong-co/” dẫn tới trang “/trang-khong-co/” không có trên trang web." in log
     assert "tay.md, dòng 16: liên kết “/lien-he/#so-fax” dẫn tới mục “#so-fax” không có trong trang đích." in log
+
+
+def test_stated_duration_must_match_the_audio_file(fixture_site):
+    fixture_site.copy(ROOT / "content/media/2026/chuyen-de-chi-so-hai-long-sipas.mp3", "media/a.mp3")
+    fixture_site.write("articles/radio.md", article(hinh_thuc="am-thanh", extra="am_thanh: media/a.mp3\nthoi_luong: 04:35",
+                                                    body="Nội dung chương trình phát thanh. " * 10))
+    assert_fails_with(fixture_site, "radio.md, dòng 10, khóa “thoi_luong”: thời lượng ghi 04:35 khác thời lượng thật của tệp (00:31).")

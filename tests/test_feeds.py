@@ -118,3 +118,31 @@ def test_shared_link_checker_finds_no_broken_link(site):
         [sys.executable, str(SHARED / "tools" / "check_links.py"), str(site), "--siteurl", SITEURL],
         capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_podcast_feed_of_the_radio_programmes(site):
+    import mutagen
+    from PIL import Image
+
+    ns = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd"}
+    root = etree.parse(str(site / "feeds" / "phat-thanh.rss.xml")).getroot()
+    channel = root.find("channel")
+    assert channel.findtext("language") == "vi"
+    assert channel.find("itunes:category", ns).get("text") == "Government"
+    artwork = channel.find("itunes:image", ns).get("href")
+    with Image.open(url_to_path(site, artwork)) as image:
+        assert image.size == (1400, 1400)
+    items = channel.findall("item")
+    audio_pages = [p for p in (site / "tin-tuc").rglob("index.html") if "<audio" in p.read_text("utf-8")]
+    assert len(items) == len(audio_pages) >= 2
+    for item in items:
+        enclosure = item.find("enclosure")
+        path = url_to_path(site, enclosure.get("url"))
+        assert int(enclosure.get("length")) == path.stat().st_size
+        assert enclosure.get("type") == "audio/mpeg"
+        seconds = round(mutagen.File(path).info.length)
+        assert item.findtext("itunes:duration", namespaces=ns) == f"00:{seconds // 60:02d}:{seconds % 60:02d}"
+        assert item.find("guid").get("isPermaLink") == "false"
+    parsed = feedparser.parse(str(site / "feeds" / "phat-thanh.rss.xml"))
+    assert not parsed.bozo
+    assert all(entry.enclosures and entry.enclosures[0].type == "audio/mpeg" for entry in parsed.entries)

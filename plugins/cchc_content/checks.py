@@ -113,6 +113,30 @@ def _set_slug(instance):
         instance.slug = vn.slugify(os.path.splitext(os.path.basename(instance.source_path))[0])
 
 
+def _audio_seconds(path: str) -> int | None:
+    """Length of an audio file, read from the file itself (mutagen)."""
+    import mutagen
+
+    try:
+        audio = mutagen.File(path)
+    except Exception:  # mutagen raises many kinds of errors for damaged files
+        return None
+    return round(audio.info.length) if audio is not None and audio.info.length else None
+
+
+def _clock(seconds: int) -> str:
+    hours, rest = divmod(int(seconds), 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
+
+
+def _seconds_of(text: str) -> int:
+    parts = [int(p) for p in re.findall(r"\d+", text)][-3:]
+    total = 0
+    for part in parts:
+        total = total * 60 + part
+    return total
+
+
 def _parses(text: str) -> bool:
     """Whether Pelican could read the date at all (unreadable ones are reported by reader.py)."""
     from pelican.utils import get_date
@@ -237,7 +261,17 @@ def _check_article(article, site: data.SiteData, report):
                     "Thêm dòng “anh_mo_ta: …” nói ảnh chụp gì.")
     article.audio = media_file("am_thanh", AUDIO_TYPES)
     if article.audio:
-        article.audio["duration"] = meta.get("thoi_luong") or None
+        seconds = _audio_seconds(os.path.join(content_root, article.audio["path"]))
+        if seconds is None:
+            problem("am_thanh", "không đọc được tệp âm thanh (hỏng hoặc không phải MP3/M4A/OGG).",
+                    "Xuất lại tệp bằng phần mềm ghi âm, định dạng MP3.")
+        else:
+            article.audio["seconds"] = seconds
+            article.audio["duration"] = _clock(seconds)
+            written = meta.get("thoi_luong")
+            if written and abs(_seconds_of(written) - seconds) > 5:
+                problem("thoi_luong", f"thời lượng ghi {written} khác thời lượng thật của tệp ({_clock(seconds)}).",
+                        f"Sửa thành “thoi_luong: {_clock(seconds)}” hoặc xóa dòng này (máy tự đọc từ tệp).")
     article.video = media_file("video", VIDEO_TYPES)
     article.video_embed = None
     embed = meta.get("video_nhung")
