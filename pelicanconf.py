@@ -158,3 +158,15 @@ PORTAL_URL = "https://chilinh.haiphong.gov.vn/"
 # StrictUndefined: a typo in a template is a build error, never an empty link on the site.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": ["jinja2.ext.do"],
                      "undefined": jinja2.StrictUndefined}
+
+# schema.org data of the ward (JSON-LD on the home page and as provider/publisher elsewhere).
+CCHC_ORGANIZATION = {
+    "@type": "GovernmentOrganization",
+    "name": AUTHOR,
+    "url": PORTAL_URL,
+    "telephone": HOTLINE,
+    "email": CONTACT_EMAIL,
+    "address": {"@type": "PostalAddress", "streetAddress": ADDRESS, "addressLocality": "Phường Chí Linh",
+                "addressRegion": "Thành phố Hải Phòng", "addressCountry": "VN"},
+    "areaServed": {"@type": "AdministrativeArea", "name": "Phường Chí Linh, thành phố Hải Phòng"},
+}

@@ -263,3 +263,37 @@ def test_sitemap_lists_every_page_by_its_canonical_address(site):
     assert entries[f"{SITEURL}/thu-tuc/1-004873/"] == "2026-06-15"  # a procedure's last change
     robots = (site / "robots.txt").read_text(encoding="utf-8")
     assert f"Sitemap: {SITEURL}/sitemap.xml" in robots.splitlines() and "Disallow: /" not in robots
+
+
+def test_every_page_has_a_sharing_card(site):
+    for path in html_pages(site):
+        doc = page(path)
+        meta = {m.get("property") or m.get("name"): m.get("content") for m in doc.xpath("//head/meta")}
+        where = path.relative_to(site)
+        assert meta["og:locale"] == "vi_VN" and meta["og:title"] and meta["og:description"], where
+        assert meta["twitter:card"] == "summary_large_image", where
+        assert url_to_path(site, meta["og:image"]).exists(), where
+        assert int(meta["og:image:width"]) > 0 and int(meta["og:image:height"]) > 0, where
+        assert url_to_path(site, meta["og:url"]) == path, where
+        canonical = doc.xpath("//link[@rel='canonical']/@href")
+        if canonical:
+            assert canonical[0] == meta["og:url"], where
+
+
+def test_structured_data(site):
+    import json
+
+    def blocks(path):
+        return [json.loads(s) for s in page(path).xpath("//script[@type='application/ld+json']/text()")]
+
+    home = blocks(site / "index.html")
+    assert home[0]["@type"] == "GovernmentOrganization" and home[0]["name"] == "Ủy ban nhân dân phường Chí Linh"
+    news = blocks(articles(site)[0])[0]
+    assert news["@type"] == "NewsArticle" and news["inLanguage"] == "vi" and news["datePublished"].endswith("+07:00")
+    assert news["publisher"]["@type"] == "GovernmentOrganization"
+    service = blocks(site / "thu-tuc/1-001193/index.html")[0]
+    assert service["@type"] == "GovernmentService" and service["identifier"] == "1.001193"
+    assert service["provider"]["name"] == "Ủy ban nhân dân phường Chí Linh"
+    assert service["areaServed"]["name"] == "Phường Chí Linh, thành phố Hải Phòng"
+    assert {c["name"] for c in service["availableChannel"]} >= {"Trực tuyến"}
+    assert all(c["processingTime"].startswith("P") for c in service["availableChannel"] if "processingTime" in c)

@@ -25,6 +25,7 @@ def initialized(pelican):
     settings.setdefault("CCHC_IMAGE_WIDTHS", [480, 960])
     settings.setdefault("CCHC_IMAGE_SIZES", "(min-width: 46em) 44em, 100vw")
     settings.setdefault("JINJA_FILTERS", {})["srcset"] = srcset_filter
+    settings["JINJA_FILTERS"]["kich_thuoc"] = size_filter
 
 
 def variant_path(path: str, width: int) -> str:
@@ -68,6 +69,13 @@ def srcset_filter(context, rel_path):
     """{{ article.image.path | srcset }} → the srcset attribute value ('' when not an image)."""
     result = srcset(rel_path or "", context)
     return result[0] if result else ""
+
+
+@jinja2.pass_context
+def size_filter(context, rel_path):
+    """{{ "images/2026/anh.jpg" | kich_thuoc }} → [1200, 800] ([] when unknown): for og:image."""
+    size = image_size(os.path.join(context["PATH"], (rel_path or "").lstrip("/")))
+    return list(size) if size else []
 
 
 def _resolve(instance, link: str) -> str | None:

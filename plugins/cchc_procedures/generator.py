@@ -30,6 +30,7 @@ def initialized(pelican):
     settings.setdefault("CCHC_PROCEDURE_FEED_ATOM", "feeds/thu-tuc.atom.xml")
     settings.setdefault("CCHC_PROCEDURE_FEED_RSS", "feeds/thu-tuc.rss.xml")
     settings["CCHC_CHANGE_LABELS"] = procedures.CHANGES
+    settings["CCHC_CHANNEL_LABELS"] = procedures.CHANNELS
 
 
 def get_generators(pelican):
