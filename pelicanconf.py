@@ -72,7 +72,8 @@ MONTH_ARCHIVE_URL = "tin-tuc/{date:%Y}/{date:%m}/"
 MONTH_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_URL + "index.html"
 DAY_ARCHIVE_SAVE_AS = ""
 DIRECT_TEMPLATES = ["index", "categories", "tags", "archives"]
-TEMPLATE_PAGES = {"tim-kiem.html": "tim-kiem/index.html"}  # the search page (plugins/cchc_search)
+# The search page (plugins/cchc_search) and the Vietnamese "page not found" page.
+TEMPLATE_PAGES = {"tim-kiem.html": "tim-kiem/index.html", "404.html": "404.html"}
 # An article dated in the future is an error unless its editor writes "hen_gio: co"; such an article
 # stays unpublished (a draft) until a build on or after its date (plugins/cchc_content).
 WITH_FUTURE_DATES = False

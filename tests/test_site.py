@@ -247,7 +247,7 @@ def test_sitemap_lists_every_page_by_its_canonical_address(site):
     ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
     root = etree.parse(str(site / "sitemap.xml")).getroot()
     entries = {u.findtext(ns + "loc"): u.findtext(ns + "lastmod") for u in root.iter(ns + "url")}
-    pages = [p for p in html_pages(site) if not str(p.relative_to(site)).startswith(("theme/", "ban-nhap/"))]
+    pages = [p for p in html_pages(site) if not str(p.relative_to(site)).startswith(("theme/", "ban-nhap/", "404.html"))]
     expected = set()
     for path in pages:
         rel = str(path.relative_to(site))
@@ -297,3 +297,11 @@ def test_structured_data(site):
     assert service["areaServed"]["name"] == "Phường Chí Linh, thành phố Hải Phòng"
     assert {c["name"] for c in service["availableChannel"]} >= {"Trực tuyến"}
     assert all(c["processingTime"].startswith("P") for c in service["availableChannel"] if "processingTime" in c)
+
+
+def test_not_found_page_in_vietnamese(site):
+    doc = page(site / "404.html")
+    assert doc.get("lang") == "vi"
+    assert text_of(doc.xpath("//h1")[0]) == "Không tìm thấy trang"
+    assert doc.xpath("//form[@role='search']/@action")[0] == f"{SITEURL}/tim-kiem/"
+    assert doc.xpath("//meta[@property='og:url']/@content")[0] == f"{SITEURL}/404.html"
