@@ -14,5 +14,14 @@ from pelicanconf import *  # noqa: E402,F403
 SITEURL = os.environ.get("SITEURL", "https://cchc.chilinh.haiphong.gov.vn").rstrip("/")
 FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
+# .gz and .br copies of every text file for the web server to send as they are, made after
+# everything else (including the search index of plugins/cchc_search); gzip headers carry no
+# time, so two builds give identical files.
+PLUGINS = PLUGINS + ["pelican.plugins.precompress"]  # noqa: F405
+PRECOMPRESS_GZIP = True
+PRECOMPRESS_BROTLI = True
+PRECOMPRESS_ZOPFLI = False
+PRECOMPRESS_ZSTANDARD = False
+PRECOMPRESS_TEXT_EXTENSIONS = {".html", ".css", ".js", ".xml", ".json", ".svg", ".txt", ".csv"}
 DRAFT_SAVE_AS = ""  # drafts and scheduled articles are previewed locally, never published
 DELETE_OUTPUT_DIRECTORY = False  # issue: atomic swap of the output folder comes with deploy work

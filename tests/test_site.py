@@ -305,3 +305,20 @@ def test_not_found_page_in_vietnamese(site):
     assert text_of(doc.xpath("//h1")[0]) == "Không tìm thấy trang"
     assert doc.xpath("//form[@role='search']/@action")[0] == f"{SITEURL}/tim-kiem/"
     assert doc.xpath("//meta[@property='og:url']/@content")[0] == f"{SITEURL}/404.html"
+
+
+def test_text_files_have_precompressed_copies(site):
+    import gzip
+
+    import brotli
+
+    checked = 0
+    for path in list(site.rglob("*.html"))[:40] + list(site.rglob("*.css")) + list((site / "pagefind").glob("*.js")) \\
+            + [site / "feeds" / "tat-ca.atom.xml", site / "sitemap.xml"]:
+        original = path.read_bytes()
+        if len(original) < 20:
+            continue
+        assert gzip.decompress(path.with_name(path.name + ".gz").read_bytes()) == original, path
+        assert brotli.decompress(path.with_name(path.name + ".br").read_bytes()) == original, path
+        checked += 1
+    assert checked > 40
