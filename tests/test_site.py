@@ -313,8 +313,8 @@ def test_text_files_have_precompressed_copies(site):
     import brotli
 
     checked = 0
-    for path in list(site.rglob("*.html"))[:40] + list(site.rglob("*.css")) + list((site / "pagefind").glob("*.js")) \\
-            + [site / "feeds" / "tat-ca.atom.xml", site / "sitemap.xml"]:
+    paths = list(site.rglob("*.html"))[:40] + list(site.rglob("*.css")) + list((site / "pagefind").glob("*.js"))
+    for path in paths + [site / "feeds" / "tat-ca.atom.xml", site / "sitemap.xml"]:
         original = path.read_bytes()
         if len(original) < 20:
             continue
