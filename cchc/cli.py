@@ -7,6 +7,10 @@ Subcommands:
   cchc report (--quarter I/2026 | --year 2026) [--date YYYY-MM-DD] [-o DIR]
                                                        the communication report (task 02) as
                                                        .docx and CSV, from the same build as the site
+  cchc stats LOG... (--quarter I/2026 | --year 2026 | --from YYYY-MM-DD --to YYYY-MM-DD)
+             [--site OUTPUT_DIR] [--csv FILE] [--json FILE] [--top N]
+                                                       readership figures (task 04) from the web
+                                                       server's access logs, without a tracker
   cchc new-article [--title … --category … --form … --body … --task 04 …]
                                                        a new article with complete metadata (asks
                                                        for what is missing when run in a terminal)
@@ -186,6 +190,32 @@ def _report(args) -> int:
     return 0
 
 
+def _stats(args) -> int:
+    from . import stats
+
+    if bool(args.start) != bool(args.end):
+        print("Khoảng ngày cần cả --from và --to, ví dụ --from 2026-01-01 --to 2026-03-31.", file=sys.stderr)
+        return 2
+    try:
+        period = stats.period_from(args.quarter, args.year, args.start, args.end)
+    except ValueError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    missing = [path for path in args.logs if not os.path.isfile(path)]
+    if args.site and not os.path.isdir(args.site):
+        missing.append(args.site)
+    if missing:
+        print("Không tìm thấy: " + ", ".join(missing), file=sys.stderr)
+        return 1
+    figures = stats.collect(args.logs, period, args.site)
+    print(stats.render_table(figures, args.top), end="")
+    for path, write in ((args.csv, stats.write_csv), (args.json, stats.write_json)):
+        if path:
+            write(figures, path)
+            print(f"Đã ghi {path}")
+    return 0
+
+
 def _taxonomies(args) -> int:
     try:
         site = data.load(str(ROOT / "content" / "data"))
@@ -253,6 +283,20 @@ def main(argv=None) -> int:
     report.add_argument("--date", metavar="YYYY-MM-DD", help="ngày lập báo cáo (mặc định: hôm nay)")
     report.add_argument("-o", "--output", default=".", help="thư mục ghi tệp (mặc định: thư mục hiện tại)")
     report.set_defaults(func=_report)
+
+    stats = commands.add_parser("stats", help="thống kê truy cập từ nhật ký máy chủ web (không dùng công cụ theo dõi)")
+    stats.add_argument("logs", nargs="+", metavar="TỆP_NHẬT_KÝ",
+                       help="nhật ký truy cập dạng combined của nginx/Apache (thường hoặc .gz, thứ tự bất kỳ)")
+    when = stats.add_mutually_exclusive_group(required=True)
+    when.add_argument("--quarter", metavar="I/2026", help="quý, viết số La Mã: I/2026 … IV/2026")
+    when.add_argument("--year", metavar="2026", help="năm")
+    when.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="ngày đầu (dùng cùng --to)")
+    stats.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="ngày cuối (dùng cùng --from)")
+    stats.add_argument("--site", metavar="THƯ_MỤC", help="trang đã dựng (output/), để xếp bài theo chuyên mục")
+    stats.add_argument("--csv", metavar="TỆP", help="ghi số liệu ra tệp CSV")
+    stats.add_argument("--json", metavar="TỆP", help="ghi số liệu ra tệp JSON")
+    stats.add_argument("--top", type=int, default=20, metavar="N", help="số dòng mỗi bảng trên màn hình (mặc định 20)")
+    stats.set_defaults(func=_stats)
 
     article = commands.add_parser("new-article", help="tạo bài viết mới với đủ phần khai báo")
     article.add_argument("--title", help="tiêu đề")

@@ -1,0 +1,664 @@
+"""`cchc stats`: readership figures (task 04 of the plan) from the web server's own access logs.
+
+The site loads no tracker; the figures come from nginx/Apache "combined" access logs, read line by
+line (plain or gzip, several files, in any order).
+
+Rules, in the order they are applied to each line
+  1. A line that is not in the combined format, or whose time cannot be read, is malformed: counted
+     and skipped. Blank lines are ignored.
+  2. Times carry their own offset (+0700, +0000, …); each is converted to Asia/Ho_Chi_Minh and the
+     Vietnam day decides whether the line falls in the period (else: counted as out of period).
+  3. Excluded, counted by reason (first matching reason wins):
+     health_check   the site's own health checks: User-Agent containing kube-probe, HealthCheck,
+                    Health-Check, or a request to /healthz, /livez, /readyz, /health;
+     bot            bots and crawlers according to CrawlerDetect (see _is_bot); on feeds, feed readers
+                    and aggregators are what we count, so there a client CrawlerDetect flags is kept
+                    when its User-Agent says it reads feeds (feed, rss, atom, reader, "N subscribers");
+     error          status 4xx or 5xx;
+     other_method   anything but GET (HEAD, POST, …), or a request line that cannot be read;
+     asset          theme/, pagefind/, images/, favicon, robots.txt, sitemap.xml, style sheets,
+                    scripts, images and fonts;
+     redirect       3xx other than 304 (the target of the redirect is logged separately);
+     other          anything that is not a page, a feed or an audio file (documents, exports…).
+  4. What is left (2xx and 304) is counted:
+     page views     addresses ending in "/" or ".html" ("…/index.html" is the same page as "…/");
+                    articles tin-tuc/<năm>/<tháng>/<slug>/, procedures thu-tuc/<mã>/, other pages;
+     searches       tim-kiem/?q=…: the query after vn.normalize, spaces collapsed, case-folded (so
+                    "Đăng ký" = "đăng ký", but "dang ky" is another query); one per request;
+     feeds          feeds/**.xml: distinct fetchers per day, averaged over the days the logs cover,
+                    plus the subscriber counts aggregators state in their User-Agent ("Feedly/1.0
+                    (…; 27 subscribers; …)"): the latest count per aggregator and feed, added up.
+                    A fetcher that states a count is counted by that count, not as one fetcher;
+     audio          media/**.mp3 (.m4a, .ogg, .opus, .wav): a play is one visitor-day per file, so
+                    several range requests (206) of one file by one visitor on one day are one play;
+                    a download is a 200 response (the whole file sent).
+
+Visitors, without storing IP addresses
+  A visitor is the 8-byte keyed BLAKE2b digest of (IP, User-Agent) with a random salt made for each
+  Vietnam day. Salts live only in memory and are never written; as files come in any order, a day's
+  salt cannot be dropped when the day ends in the logs, so all are dropped when the command ends.
+  IPs are never stored (not even in memory beyond the line being read) or written. "Khách" (visitors) is thus counted per day: a person reading on three days
+  counts three times; the figure for a period is the sum of the daily figures (visitor-days).
+  Section-wide visitors count readers of any page; per category, article, procedure or page, readers
+  of that address (a category's readers are those of its articles, known only with --site).
+
+Memory
+  Files may come in any order, so a day is never known to be finished: every distinct
+  (day, counted item, visitor) triple is kept, packed in one Python int (≈ 80 bytes each with the
+  set's overhead, measured: 1 million triples ≈ 80 MB). Memory grows with distinct readers per day ×
+  items each reads × days, never with the number of lines: a year of 2 000 readers a day reading
+  4 pages each is ≈ 3 million triples ≈ 240 MB; a quarter ≈ 60 MB. Per-address counters grow with
+  the number of distinct addresses. docs/chat-luong.md records the timing of 1 million lines.
+
+Chuyên mục (--site OUTPUT_DIR)
+  With the built site, each article address is mapped to its chuyên mục by the link in the article
+  page's `<p class="cc-article__kicker"><a href="…/chuyen-muc/<mã>/">`; titles of articles and
+  procedures are read from their <h1>. Without it, articles are listed by address only.
+
+JSON keys (stable; unaccented Vietnamese, like the site's other exports)
+  phien_ban                  format version (1)
+  ky                         {ten, tu_ngay, den_ngay, mui_gio}: the period, dates YYYY-MM-DD
+  so_ngay_co_du_lieu         Vietnam days of the period with at least one log line
+  dong                       {tong, sai_dinh_dang, ngoai_ky, duoc_tinh,
+                              loai_tru: {health_check, bot, error, other_method, asset, redirect, other}}
+  tong                       {luot_xem, khach, luot_tim_kiem, nguoi_theo_doi_ban_tin, thue_bao_ban_tin,
+                              luot_nghe, luot_tai}
+  theo_ngay                  [{ngay, luot_xem, khach}] for every day with data, oldest first
+  co_chuyen_muc              true when --site was given
+  chuyen_muc                 [{ma, ten, luot_xem, khach}]  (ma "khong-ro": article not in the site)
+  bai_viet                   [{dia_chi, tieu_de, chuyen_muc, luot_xem, khach}]  (chuyen_muc: mã or null)
+  thu_tuc                    [{dia_chi, ma, ten, luot_xem, khach}]  (ma "1.001193")
+  trang_khac                 [{dia_chi, luot_xem, khach}]
+  tim_kiem                   [{tu_khoa, so_lan}]
+  ban_tin                    [{dia_chi, nguoi_doc_moi_ngay, thue_bao, dich_vu: [{ten, thue_bao}],
+                               nguoi_theo_doi}]  (nguoi_theo_doi = nguoi_doc_moi_ngay + thue_bao)
+  am_thanh                   [{dia_chi, luot_nghe, luot_tai, yeu_cau}]
+  Lists are sorted by luot_xem / so_lan / nguoi_theo_doi / luot_nghe (most first), then address.
+  Addresses are paths from the site's root ("/tin-tuc/2026/03/ten-bai/").
+
+Why not GoAccess or a log-parsing library: GoAccess counts visitors by IP, date and User-Agent in
+its own store and knows nothing of chuyên mục, subscriber counts or plays; the combined format is one
+regular expression, and the figures here must be exact on known input (tests/test_stats.py).
+
+CSV (--csv): one row per figure, columns nhom, ma, ten, chi_so, gia_tri; nhom is a JSON key above
+(ky, dong, loai_tru, tong, theo_ngay, chuyen_muc, bai_viet, thu_tuc, trang_khac, tim_kiem, ban_tin,
+am_thanh), chi_so the figure's JSON key; decimals use "." (UTF-8 with BOM, CRLF, as the site's CSVs).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import gzip
+import hashlib
+import html
+import io
+import json
+import os
+import pathlib
+import re
+from collections import Counter
+from functools import lru_cache
+from urllib.parse import parse_qs, unquote
+
+# CrawlerDetect (PyPI `crawlerdetect`, a port of JayBizzle/Crawler-Detect): a maintained list of
+# ~1 400 crawler patterns plus exclusions, compiled into one regex, with no network access and no
+# dependencies. Chosen over a hand-written regex (the list is kept up to date upstream) and over
+# Matomo's device-detector (more detail than we need, several compiled dependencies, slower start).
+# It flags scripts (curl, python-requests, wget) and monitoring agents as well as search crawlers.
+from crawlerdetect import CrawlerDetect
+
+from . import vn
+from .plan import Period, parse_period, year_period
+
+# ---- format -------------------------------------------------------------------------------------
+
+# nginx/Apache combined: ip - user [10/Oct/2026:13:55:36 +0700] "GET /x HTTP/1.1" 200 123 "ref" "agent"
+# Extra fields after the User-Agent (some servers add them) are ignored.
+_QUOTED = r'"([^"\\]*(?:\\.[^"\\]*)*)"'  # a quoted field; nginx escapes " inside as \x22 or \"
+_LINE = re.compile(
+    r'(\S+) \S+ \S+ \[(\d\d/[A-Za-z]{3}/\d{4}:[0-2]\d:[0-5]\d:[0-5]\d [+-][0-2]\d[0-5]\d)\] '
+    + _QUOTED + r' (\d{3}) (?:\d+|-) ' + _QUOTED + " " + _QUOTED)
+_MONTHS = {m: i for i, m in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
+
+# Excluded lines: key (JSON, CSV) → what the table says, in the order the rules apply.
+REASONS = {
+    "health_check": "kiểm tra hoạt động của máy chủ",
+    "bot": "bot, trình thu thập tự động",
+    "error": "yêu cầu lỗi (4xx, 5xx)",
+    "other_method": "không phải yêu cầu GET",
+    "asset": "tài nguyên của trang (giao diện, ảnh, chỉ mục tìm kiếm…)",
+    "redirect": "chuyển hướng (3xx)",
+    "other": "tệp khác (tài liệu, dữ liệu xuất…)",
+}
+
+_HEALTH_AGENTS = ("kube-probe", "healthcheck", "health-check")
+_HEALTH_PATHS = frozenset(("/healthz", "/livez", "/readyz", "/health"))
+_ASSET_PREFIXES = ("/theme/", "/pagefind/", "/images/", "/favicon", "/apple-touch-icon")
+_ASSET_FILES = frozenset(("/robots.txt", "/sitemap.xml", "/site.webmanifest", "/manifest.webmanifest"))
+_ASSET_SUFFIXES = (".css", ".js", ".mjs", ".map", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif",
+                   ".svg", ".ico", ".woff", ".woff2", ".ttf", ".otf", ".wasm", ".pf_meta", ".pf_index",
+                   ".pf_fragment", ".pf_filter")
+_AUDIO_SUFFIXES = (".mp3", ".m4a", ".ogg", ".opus", ".wav")
+_ARTICLE = re.compile(r"^/tin-tuc/\d{4}/\d{2}/[^/]+/$")
+_PROCEDURE = re.compile(r"^/thu-tuc/(\d)-(\d{6})/$")
+_SEARCH_PAGE = "/tim-kiem/"
+_SUBSCRIBERS = re.compile(r"(\d+)\s+subscribers?\b", re.IGNORECASE)
+# CrawlerDetect flags every feed reader (Feedly, Inoreader, NetNewsWire, FreshRSS…), yet on feeds they
+# are the followers we count; it ships no list of feed readers, so on feeds a flagged client is kept
+# when it calls itself one. Search crawlers fetching feeds (Googlebot, bingbot) stay excluded.
+_FEED_READER = re.compile(r"feed|rss|atom|reader|subscriber", re.IGNORECASE)
+_PRODUCT = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")
+_UNKNOWN_CATEGORY = "khong-ro"
+
+# ---- period ---------------------------------------------------------------------------------------
+
+
+def period_from(quarter: str | None = None, year: str | None = None,
+                start: str | None = None, end: str | None = None) -> Period:
+    """The period asked for on the command line; ValueError with a Vietnamese message otherwise."""
+    if quarter:
+        try:
+            return parse_period(f"Quý {quarter}")
+        except ValueError:
+            raise ValueError(f"Không hiểu quý “{quarter}”: ghi --quarter I/2026 … IV/2026.") from None
+    if year:
+        if not re.fullmatch(r"\d{4}", year.strip()):
+            raise ValueError(f"Không hiểu năm “{year}”: ghi --year 2026.")
+        return year_period(int(year))
+    try:
+        first, last = dt.date.fromisoformat(start or ""), dt.date.fromisoformat(end or "")
+    except ValueError:
+        raise ValueError("Ghi khoảng ngày dạng --from 2026-01-01 --to 2026-03-31.") from None
+    if last < first:
+        raise ValueError("Ngày --to phải sau hoặc bằng ngày --from.")
+    return Period("khoang-ngay", f"Từ {vn.short_date(first)} đến {vn.short_date(last)}", first, last)
+
+
+# ---- reading a line -------------------------------------------------------------------------------
+
+
+def parse_time(stamp: str) -> dt.datetime:
+    """"10/Oct/2026:13:55:36 +0700" → an aware datetime; ValueError/KeyError when it is not a time."""
+    minutes = int(stamp[22:24]) * 60 + int(stamp[24:26])
+    offset = dt.timezone(dt.timedelta(minutes=-minutes if stamp[21] == "-" else minutes))
+    return dt.datetime(int(stamp[7:11]), _MONTHS[stamp[3:6]], int(stamp[0:2]), int(stamp[12:14]),
+                       int(stamp[15:17]), int(stamp[18:20]), tzinfo=offset)
+
+
+def vietnam_day(stamp: str) -> int:
+    """The Vietnam date (as an ordinal) of a log time. With a whole-hour offset the day can only
+    change on the hour, so one computation serves a whole hour of lines."""
+    if stamp.endswith("00"):
+        return _vietnam_day(stamp[:14] + ":00:00" + stamp[20:])
+    return _vietnam_day(stamp[:17] + ":00" + stamp[20:])
+
+
+@lru_cache(maxsize=1 << 16)
+def _vietnam_day(stamp: str) -> int:
+    return parse_time(stamp).astimezone(vn.TIMEZONE).date().toordinal()
+
+
+_DETECTOR = CrawlerDetect()
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_bot(agent: str) -> bool:
+    return _DETECTOR.is_crawler(agent)
+
+
+def _is_health_check(path: str, agent: str) -> bool:
+    return path in _HEALTH_PATHS or _is_health_agent(agent)
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_health_agent(agent: str) -> bool:
+    lowered = agent.lower()
+    return any(token in lowered for token in _HEALTH_AGENTS)
+
+
+def _path_and_query(target: str) -> tuple[str, str]:
+    """"/tin-tuc/x/index.html?utm=1#a" → ("/tin-tuc/x/", "utm=1"). Absolute-form targets are cut
+    to their path."""
+    if target.startswith(("http://", "https://")):
+        target = "/" + target.split("/", 3)[3] if target.count("/") >= 3 else "/"
+    path, _, query = target.partition("?")
+    path = path.partition("#")[0]
+    if "%" in path:
+        path = unquote(path)
+    if path.endswith("/index.html"):
+        path = path[:-len("index.html")]
+    return path, query
+
+
+def kind_of(path: str) -> str:
+    """What an address is: asset, feed, audio, page (articles, procedures and other pages) or other."""
+    if path.startswith(_ASSET_PREFIXES) or path in _ASSET_FILES or path.endswith(_ASSET_SUFFIXES):
+        return "asset"
+    if path.startswith("/feeds/") and path.endswith(".xml"):
+        return "feed"
+    if path.startswith("/media/") and path.lower().endswith(_AUDIO_SUFFIXES):
+        return "audio"
+    if path.endswith(("/", ".html")):
+        return "page"
+    return "other"
+
+
+def search_query(query: str) -> str:
+    """The search of "q=…" as counted: normalised, spaces collapsed, case-folded; "" when none."""
+    values = parse_qs(query).get("q") or [""]
+    return vn.normalize_line(values[0])[:200].casefold()
+
+
+def aggregator(agent: str) -> str:
+    """The service behind a feed fetcher: its first product name other than Mozilla/compatible
+    ("Mozilla/5.0 (compatible; Inoreader/1.0; …)" → "Inoreader")."""
+    for word in _PRODUCT.findall(agent):
+        if word.lower() not in ("mozilla", "compatible"):
+            return word
+    return agent.strip() or "?"
+
+
+# ---- the built site ------------------------------------------------------------------------------
+
+_KICKER = re.compile(r'<p class="cc-article__kicker"><a href="[^"]*/chuyen-muc/([^/"]+)/">(.*?)</a>', re.S)
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+@dataclasses.dataclass
+class SiteMap:
+    """What the built site tells about addresses: article → chuyên mục, titles, category names."""
+
+    category_of: dict[str, str] = dataclasses.field(default_factory=dict)   # article path → mã
+    category_names: dict[str, str] = dataclasses.field(default_factory=dict)  # mã → tên
+    titles: dict[str, str] = dataclasses.field(default_factory=dict)        # path → title
+
+
+def _text(fragment: str) -> str:
+    return vn.normalize_line(html.unescape(_TAGS.sub("", fragment)))
+
+
+def read_site(output_dir: str | os.PathLike) -> SiteMap:
+    """Reads article and procedure pages of a built site (OUTPUT_DIR of `cchc build`)."""
+    root = pathlib.Path(output_dir)
+    site = SiteMap()
+    pages = [*root.glob("tin-tuc/*/*/*/index.html"), *root.glob("thu-tuc/*/index.html")]
+    for page in sorted(pages):
+        path = "/" + page.parent.relative_to(root).as_posix() + "/"
+        text = page.read_text(encoding="utf-8", errors="replace")
+        if title := _H1.search(text):
+            site.titles[path] = _text(title[1])
+        if _ARTICLE.match(path) and (kicker := _KICKER.search(text)):
+            site.category_of[path] = kicker[1]
+            site.category_names[kicker[1]] = _text(kicker[2])
+    return site
+
+
+# ---- counting ------------------------------------------------------------------------------------
+
+
+def open_log(path: str | os.PathLike):
+    """A text stream of a log, gzip or plain (decided by the file's first bytes, not its name)."""
+    with open(path, "rb") as probe:
+        gzipped = probe.read(2) == b"\x1f\x8b"
+    if gzipped:
+        return gzip.open(path, "rt", encoding="utf-8", errors="replace", newline="")
+    return open(path, encoding="utf-8", errors="replace", newline="")
+
+
+class _Visitors:
+    """Daily salted digests of (IP, User-Agent); the salts exist only in this object's memory."""
+
+    def __init__(self):
+        self._salts: dict[int, bytes] = {}
+
+    def digest(self, day: int, ip: str, agent: str) -> int:
+        salt = self._salts.get(day)
+        if salt is None:
+            salt = self._salts[day] = os.urandom(16)
+        data = f"{ip}\x00{agent}".encode("utf-8", "replace")
+        return int.from_bytes(hashlib.blake2b(data, digest_size=8, key=salt).digest(), "big")
+
+
+class Tally:
+    """Everything counted from the lines of one period; `result()` turns it into the report."""
+
+    SITE = 0  # item id of "any page of the section"
+
+    def __init__(self, period: Period, site: SiteMap | None = None):
+        self.period, self.site = period, site
+        self._first, self._last = period.start.toordinal(), period.end.toordinal()
+        self._visitors = _Visitors()
+        self.lines = Counter()          # tong, sai_dinh_dang, ngoai_ky, duoc_tinh
+        self.excluded = Counter()       # reason → lines
+        self.days: set[int] = set()     # days of the period with any line
+        self.views = Counter()          # page path → views
+        self.category_views = Counter()
+        self.day_views = Counter()      # day → page views
+        self.searches = Counter()
+        self.downloads = Counter()      # audio path → 200 responses
+        self.audio_requests = Counter()
+        self.subscribers: dict[tuple[str, str], tuple[dt.datetime, int]] = {}
+        self._items: dict[tuple[str, str], int] = {("site", ""): self.SITE}
+        self._seen: set[int] = set()    # (day << 96) | (item << 64) | visitor
+
+    # -- per line --
+
+    def add_file(self, path: str | os.PathLike) -> None:
+        with open_log(path) as stream:
+            for line in stream:
+                if line.strip():
+                    self.add_line(line)
+
+    def add_line(self, line: str) -> None:
+        self.lines["tong"] += 1
+        match = _LINE.match(line)
+        try:
+            day = vietnam_day(match[2]) if match else None
+        except (KeyError, ValueError):
+            day = None
+        if day is None:
+            self.lines["sai_dinh_dang"] += 1
+            return
+        if not self._first <= day <= self._last:
+            self.lines["ngoai_ky"] += 1
+            return
+        self.days.add(day)
+        ip, stamp, request, status, _referer, agent = match.groups()
+        parts = request.split(" ")
+        path, query = _path_and_query(parts[1]) if len(parts) >= 2 else ("", "")
+        kind = kind_of(path)
+        reason = self._reason(parts[0] if len(parts) >= 2 else "", path, kind, int(status), agent)
+        if reason:
+            self.excluded[reason] += 1
+            return
+        self.lines["duoc_tinh"] += 1
+        visitor = self._visitors.digest(day, ip, agent)
+        if kind == "page":
+            self._page(day, path, query, visitor)
+        elif kind == "feed":
+            self._feed(day, path, stamp, agent, visitor)
+        else:
+            self._audio(day, path, int(status), visitor)
+
+    def _reason(self, method: str, path: str, kind: str, status: int, agent: str) -> str | None:
+        if _is_health_check(path, agent):
+            return "health_check"
+        if _is_bot(agent) and not (kind == "feed" and _FEED_READER.search(agent)):
+            return "bot"
+        if status >= 400:
+            return "error"
+        if method != "GET":
+            return "other_method"
+        if kind == "asset":
+            return "asset"
+        if 300 <= status < 400 and status != 304:
+            return "redirect"
+        if kind == "other" or status < 200:
+            return "other"
+        return None
+
+    def _mark(self, day: int, scope: str, key: str, visitor: int) -> None:
+        item = self._items.setdefault((scope, key), len(self._items))
+        self._seen.add((day << 96) | (item << 64) | visitor)
+
+    def _page(self, day: int, path: str, query: str, visitor: int) -> None:
+        self.views[path] += 1
+        self.day_views[day] += 1
+        self._mark(day, "site", "", visitor)
+        self._mark(day, "url", path, visitor)
+        if self.site is not None and _ARTICLE.match(path):
+            category = self.site.category_of.get(path, _UNKNOWN_CATEGORY)
+            self.category_views[category] += 1
+            self._mark(day, "category", category, visitor)
+        if path == _SEARCH_PAGE and (text := search_query(query)):
+            self.searches[text] += 1
+
+    def _feed(self, day: int, path: str, stamp: str, agent: str, visitor: int) -> None:
+        stated = _SUBSCRIBERS.search(agent)
+        if stated is None:
+            self._mark(day, "url", path, visitor)
+            return
+        key, seen = (path, aggregator(agent)), (parse_time(stamp), int(stated[1]))
+        if key not in self.subscribers or seen > self.subscribers[key]:
+            self.subscribers[key] = seen
+        self._items.setdefault(("url", path), len(self._items))  # listed even with no direct fetcher
+
+    def _audio(self, day: int, path: str, status: int, visitor: int) -> None:
+        self.audio_requests[path] += 1
+        if status == 200:
+            self.downloads[path] += 1
+        self._mark(day, "url", path, visitor)
+
+    # -- the report --
+
+    def _visitor_days(self) -> tuple[Counter, Counter]:
+        """(visitor-days per item id, section visitors per day)."""
+        per_item, per_day = Counter(), Counter()
+        mask = (1 << 32) - 1
+        for packed in self._seen:
+            item = (packed >> 64) & mask
+            per_item[item] += 1
+            if item == self.SITE:
+                per_day[packed >> 96] += 1
+        return per_item, per_day
+
+    def result(self) -> dict:
+        per_item, per_day = self._visitor_days()
+        visitors = {key: per_item[item] for key, item in self._items.items()}
+        titles = self.site.titles if self.site else {}
+        urls = [key for scope, key in self._items if scope == "url"]
+        pages = [u for u in urls if kind_of(u) == "page"]
+
+        def page_row(url):
+            return {"dia_chi": url, "luot_xem": self.views[url], "khach": visitors[("url", url)]}
+
+        articles = [{"dia_chi": u, "tieu_de": titles.get(u, ""),
+                     "chuyen_muc": (self.site.category_of.get(u, _UNKNOWN_CATEGORY) if self.site else None),
+                     "luot_xem": self.views[u], "khach": visitors[("url", u)]}
+                    for u in pages if _ARTICLE.match(u)]
+        procedures = [{"dia_chi": u, "ma": "{}.{}".format(*_PROCEDURE.match(u).groups()),
+                       "ten": titles.get(u, ""), "luot_xem": self.views[u], "khach": visitors[("url", u)]}
+                      for u in pages if _PROCEDURE.match(u)]
+        others = [page_row(u) for u in pages if not _ARTICLE.match(u) and not _PROCEDURE.match(u)]
+        categories = [{"ma": code, "ten": (self.site.category_names.get(code) or "Không rõ chuyên mục"),
+                       "luot_xem": n, "khach": visitors[("category", code)]}
+                      for code, n in self.category_views.items()] if self.site else []
+        feeds = self._feeds(urls, visitors)
+        audio = [{"dia_chi": u, "luot_nghe": visitors[("url", u)], "luot_tai": self.downloads[u],
+                  "yeu_cau": self.audio_requests[u]} for u in urls if kind_of(u) == "audio"]
+        by_views = lambda row: (-row["luot_xem"], row.get("dia_chi") or row.get("ma"))  # noqa: E731
+        return {
+            "phien_ban": 1,
+            "ky": {"ten": self.period.label, "tu_ngay": self.period.start.isoformat(),
+                   "den_ngay": self.period.end.isoformat(), "mui_gio": str(vn.TIMEZONE)},
+            "so_ngay_co_du_lieu": len(self.days),
+            "dong": {"tong": self.lines["tong"], "sai_dinh_dang": self.lines["sai_dinh_dang"],
+                     "ngoai_ky": self.lines["ngoai_ky"], "duoc_tinh": self.lines["duoc_tinh"],
+                     "loai_tru": {reason: self.excluded[reason] for reason in REASONS}},
+            "tong": {"luot_xem": sum(self.views.values()), "khach": visitors[("site", "")],
+                     "luot_tim_kiem": sum(self.searches.values()),
+                     "nguoi_theo_doi_ban_tin": round(sum(f["nguoi_theo_doi"] for f in feeds), 2),
+                     "thue_bao_ban_tin": sum(f["thue_bao"] for f in feeds),
+                     "luot_nghe": sum(a["luot_nghe"] for a in audio),
+                     "luot_tai": sum(a["luot_tai"] for a in audio)},
+            "theo_ngay": [{"ngay": dt.date.fromordinal(d).isoformat(), "luot_xem": self.day_views[d],
+                           "khach": per_day[d]} for d in sorted(self.days)],
+            "co_chuyen_muc": self.site is not None,
+            "chuyen_muc": sorted(categories, key=by_views),
+            "bai_viet": sorted(articles, key=by_views),
+            "thu_tuc": sorted(procedures, key=by_views),
+            "trang_khac": sorted(others, key=by_views),
+            "tim_kiem": [{"tu_khoa": q, "so_lan": n}
+                         for q, n in sorted(self.searches.items(), key=lambda kv: (-kv[1], kv[0]))],
+            "ban_tin": sorted(feeds, key=lambda f: (-f["nguoi_theo_doi"], f["dia_chi"])),
+            "am_thanh": sorted(audio, key=lambda a: (-a["luot_nghe"], a["dia_chi"])),
+        }
+
+    def _feeds(self, urls: list[str], visitors: dict) -> list[dict]:
+        days = len(self.days) or 1
+        rows = []
+        for url in (u for u in urls if kind_of(u) == "feed"):
+            services = sorted(({"ten": name, "thue_bao": count}
+                               for (feed, name), (_, count) in self.subscribers.items() if feed == url),
+                              key=lambda s: (-s["thue_bao"], s["ten"]))
+            daily = round(visitors[("url", url)] / days, 2)
+            subscribers = sum(s["thue_bao"] for s in services)
+            rows.append({"dia_chi": url, "nguoi_doc_moi_ngay": daily, "thue_bao": subscribers,
+                         "dich_vu": services, "nguoi_theo_doi": round(daily + subscribers, 2)})
+        return rows
+
+
+def collect(paths, period: Period, site_dir: str | os.PathLike | None = None) -> dict:
+    """Reads the logs (any order) and returns the figures as the JSON document described above."""
+    tally = Tally(period, read_site(site_dir) if site_dir else None)
+    for path in paths:
+        tally.add_file(path)
+    return tally.result()
+
+
+# ---- output --------------------------------------------------------------------------------------
+
+
+def write_json(stats: dict, path: str | os.PathLike) -> None:
+    pathlib.Path(path).write_text(json.dumps(stats, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def csv_rows(stats: dict) -> list[list]:
+    """The figures as (nhom, ma, ten, chi_so, gia_tri) rows."""
+    period = stats["ky"]
+    rows = [["ky", "", period["ten"], key, period[key]] for key in ("tu_ngay", "den_ngay", "mui_gio")]
+    rows.append(["ky", "", period["ten"], "so_ngay_co_du_lieu", stats["so_ngay_co_du_lieu"]])
+    rows += [["dong", "", "", key, value] for key, value in stats["dong"].items() if key != "loai_tru"]
+    rows += [["loai_tru", key, REASONS[key], "so_dong", n] for key, n in stats["dong"]["loai_tru"].items()]
+    rows += [["tong", "", "", key, value] for key, value in stats["tong"].items()]
+    metrics = ("luot_xem", "khach")
+    rows += [["theo_ngay", d["ngay"], "", m, d[m]] for d in stats["theo_ngay"] for m in metrics]
+    rows += [["chuyen_muc", c["ma"], c["ten"], m, c[m]] for c in stats["chuyen_muc"] for m in metrics]
+    rows += [["bai_viet", a["dia_chi"], a["tieu_de"], m, a[m]] for a in stats["bai_viet"] for m in metrics]
+    rows += [["thu_tuc", p["dia_chi"], f"{p['ma']} {p['ten']}".strip(), m, p[m]]
+             for p in stats["thu_tuc"] for m in metrics]
+    rows += [["trang_khac", p["dia_chi"], "", m, p[m]] for p in stats["trang_khac"] for m in metrics]
+    rows += [["tim_kiem", s["tu_khoa"], "", "so_lan", s["so_lan"]] for s in stats["tim_kiem"]]
+    for feed in stats["ban_tin"]:
+        rows += [["ban_tin", feed["dia_chi"], "", m, feed[m]]
+                 for m in ("nguoi_doc_moi_ngay", "thue_bao", "nguoi_theo_doi")]
+        rows += [["ban_tin", feed["dia_chi"], s["ten"], "thue_bao_dich_vu", s["thue_bao"]] for s in feed["dich_vu"]]
+    rows += [["am_thanh", a["dia_chi"], "", m, a[m]] for a in stats["am_thanh"]
+             for m in ("luot_nghe", "luot_tai", "yeu_cau")]
+    return rows
+
+
+def write_csv(stats: dict, path: str | os.PathLike) -> None:
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\r\n")
+    out.writerow(["nhom", "ma", "ten", "chi_so", "gia_tri"])
+    out.writerows(csv_rows(stats))
+    # BOM: Excel, which the ward's offices use, then reads the file as UTF-8 (as the site's CSVs).
+    pathlib.Path(path).write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
+
+
+def _cut(text: str, width: int = 64) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _table(headers: list[str], rows: list[list], indent: str = "  ") -> list[str]:
+    """Columns padded to their widest cell; numbers (every column but the first) right-aligned."""
+    cells = [[str(c) for c in row] for row in [headers, *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = []
+    for row in cells:
+        parts = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+        lines.append(indent + "  ".join(parts).rstrip())
+    return lines
+
+
+def _section(title: str, headers: list[str], rows: list[list], top: int, noun: str) -> list[str]:
+    """A titled table of at most `top` rows, saying how many were left out."""
+    if not rows:
+        return [title, "  (không có)", ""]
+    n = vn.number
+    shown = f" – {n(top)} {noun} đầu trong {n(len(rows))}" if len(rows) > top else ""
+    return [title + shown, *_table(headers, rows[:top]), ""]
+
+
+def _date(iso: str) -> str:
+    return vn.short_date(dt.date.fromisoformat(iso))
+
+
+def _summary(stats: dict) -> list[str]:
+    n, period, lines, total = vn.number, stats["ky"], stats["dong"], stats["tong"]
+    excluded = [[label, n(lines["loai_tru"][key])] for key, label in REASONS.items()]
+    totals = [["Lượt xem trang", n(total["luot_xem"])],
+              ["Khách (mỗi người đếm một lần mỗi ngày)", n(total["khach"])],
+              ["Lượt tìm kiếm", n(total["luot_tim_kiem"])],
+              ["Người theo dõi bản tin (trung bình ngày + thuê bao)", n(total["nguoi_theo_doi_ban_tin"], 2)],
+              ["Lượt nghe âm thanh", n(total["luot_nghe"])],
+              ["Lượt tải trọn tệp âm thanh", n(total["luot_tai"])]]
+    return [f"Thống kê truy cập chuyên mục Cải cách hành chính – {period['ten']}",
+            f"Từ {_date(period['tu_ngay'])} đến {_date(period['den_ngay'])} (giờ Việt Nam); "
+            f"nhật ký có số liệu {n(stats['so_ngay_co_du_lieu'])} ngày.",
+            "",
+            f"Dòng nhật ký: {n(lines['tong'])} đã đọc; {n(lines['duoc_tinh'])} được tính; "
+            f"{n(lines['sai_dinh_dang'])} sai định dạng (bỏ qua); {n(lines['ngoai_ky'])} ngoài kỳ.",
+            f"Đã loại trừ {n(sum(lines['loai_tru'].values()))} dòng:",
+            *_table(["Lý do", "Số dòng"], excluded),
+            "",
+            "Tổng cộng",
+            *_table(["Chỉ số", "Số liệu"], totals),
+            ""]
+
+
+def _days(days: list[dict]) -> list[str]:
+    """Day by day for up to a month of data, else month by month."""
+    n = vn.number
+    if len(days) <= 31:
+        rows = [[_date(d["ngay"]), n(d["luot_xem"]), n(d["khach"])] for d in days]
+        return ["Theo ngày", *_table(["Ngày", "Lượt xem", "Khách"], rows), ""]
+    months: dict[str, list[int]] = {}
+    for d in days:
+        month = months.setdefault(vn.month_label(dt.date.fromisoformat(d["ngay"])), [0, 0])
+        month[0] += d["luot_xem"]
+        month[1] += d["khach"]
+    rows = [[label, n(views), n(visitors)] for label, (views, visitors) in months.items()]
+    return ["Theo tháng", *_table(["Tháng", "Lượt xem", "Khách"], rows), ""]
+
+
+_NOTE = ["Ghi chú: “Khách” là số người xem khác nhau trong từng ngày, cộng các ngày (ước tính bằng mã băm",
+         "đổi muối mỗi ngày, không lưu địa chỉ IP). “Người đọc/ngày”: số máy đọc bản tin khác nhau mỗi ngày,",
+         "tính trung bình; “Thuê bao”: số người đăng ký do dịch vụ đọc tin (Feedly, Inoreader…) tự báo.",
+         "Một lượt nghe là một người nghe một tệp trong một ngày."]
+
+
+def render_table(stats: dict, top: int = 20) -> str:
+    """The readable report printed in the terminal (Vietnamese, Vietnamese number style)."""
+    n = vn.number
+    seen = ["Lượt xem", "Khách"]
+    out = _summary(stats) + _days(stats["theo_ngay"])
+    if stats["co_chuyen_muc"]:
+        out += _section("Theo chuyên mục (bài viết)", ["Chuyên mục", *seen],
+                        [[c["ten"], n(c["luot_xem"]), n(c["khach"])] for c in stats["chuyen_muc"]],
+                        top, "chuyên mục")
+    else:
+        out += ["Theo chuyên mục: chạy lại với --site THƯ_MỤC_ĐÃ_DỰNG để xếp bài viết theo chuyên mục.", ""]
+    out += _section("Bài viết", ["Bài viết", *seen],
+                    [[_cut(a["tieu_de"] or a["dia_chi"]), n(a["luot_xem"]), n(a["khach"])]
+                     for a in stats["bai_viet"]], top, "bài")
+    out += _section("Thủ tục hành chính", ["Thủ tục", *seen],
+                    [[_cut(f"{p['ma']} {p['ten']}".strip()), n(p["luot_xem"]), n(p["khach"])]
+                     for p in stats["thu_tuc"]], top, "thủ tục")
+    out += _section("Trang khác", ["Địa chỉ", *seen],
+                    [[_cut(p["dia_chi"]), n(p["luot_xem"]), n(p["khach"])] for p in stats["trang_khac"]],
+                    top, "trang")
+    out += _section("Từ khóa tìm kiếm", ["Từ khóa", "Số lần"],
+                    [[_cut(q["tu_khoa"]), n(q["so_lan"])] for q in stats["tim_kiem"]], top, "từ khóa")
+    out += _section("Bản tin (RSS, Atom)", ["Bản tin", "Người đọc/ngày", "Thuê bao", "Người theo dõi"],
+                    [[f["dia_chi"], n(f["nguoi_doc_moi_ngay"], 2), n(f["thue_bao"]), n(f["nguoi_theo_doi"], 2)]
+                     for f in stats["ban_tin"]], top, "bản tin")
+    out += _section("Âm thanh", ["Tệp", "Lượt nghe", "Lượt tải"],
+                    [[_cut(a["dia_chi"]), n(a["luot_nghe"]), n(a["luot_tai"])] for a in stats["am_thanh"]],
+                    top, "tệp")
+    return "\n".join(out + _NOTE) + "\n"
