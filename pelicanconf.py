@@ -12,7 +12,7 @@ import jinja2
 _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, _HERE)  # the cchc package, also when pelican runs outside the virtualenv's cwd
 
-from cchc import vn  # noqa: E402
+from cchc import plan, vn  # noqa: E402
 
 AUTHOR = "Ủy ban nhân dân phường Chí Linh"
 SITENAME = "Cải cách hành chính – Phường Chí Linh"
@@ -151,6 +151,8 @@ JINJA_FILTERS = {
     "sap_xep_vi": vn.sorted_vi,
     "slug": vn.slugify,                    # Đăng ký → dang-ky
     "tu_khoa_tim": vn.search_terms,        # folded words and codes for the search index
+    "readership": plan.readership_rows,    # report figures of `cchc stats` (task 04)
+    "top_articles": plan.top_articles,
 }
 HOTLINE = "0220 3882 115"
 CONTACT_EMAIL = "cchc.chilinh@haiphong.gov.vn"

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import logging
 import os
 import pathlib
@@ -174,6 +175,12 @@ def _report(args) -> int:
     with tempfile.TemporaryDirectory(prefix="cchc-report-") as tmp:
         # The report comes from a real production build, so its figures are the site's figures.
         override = {"OUTPUT_PATH": tmp, "CCHC_REPORTS": [period.label]}
+        if args.stats:
+            try:
+                override["CCHC_REPORT_STATS"] = {period.label: json.loads(pathlib.Path(args.stats).read_text("utf-8"))}
+            except (OSError, ValueError) as error:
+                print(f"Không đọc được tệp số liệu truy cập {args.stats}: {error}", file=sys.stderr)
+                return 1
         if today:
             override["CCHC_BUILD_DATE"] = today
         if _run_pelican(True, override) is None:
@@ -282,6 +289,7 @@ def main(argv=None) -> int:
     which.add_argument("--year", metavar="2026", help="năm")
     report.add_argument("--date", metavar="YYYY-MM-DD", help="ngày lập báo cáo (mặc định: hôm nay)")
     report.add_argument("-o", "--output", default=".", help="thư mục ghi tệp (mặc định: thư mục hiện tại)")
+    report.add_argument("--stats", help="tệp số liệu truy cập của kỳ (cchc stats … --json TỆP), đưa vào báo cáo")
     report.set_defaults(func=_report)
 
     stats = commands.add_parser("stats", help="thống kê truy cập từ nhật ký máy chủ web (không dùng công cụ theo dõi)")

@@ -187,6 +187,7 @@ class Report:
     by_task: list[ReportRow]
     procedures: list = dataclasses.field(default_factory=list)  # procedure changes, when present
     complete: bool = True         # False while the period is still running on the report's date
+    stats: dict | None = None     # readership figures of `cchc stats --json` for this period (task 04)
 
     @property
     def title(self) -> str:
@@ -260,3 +261,37 @@ def counts_table(report: Report) -> list[tuple[str, str, str, int]]:
         rows.extend((group, r.entry.code, r.entry.name, r.count) for r in entries)
     return rows
 
+
+
+# ---- readership (task 04) -------------------------------------------------------------------
+
+READERSHIP = [
+    ("luot_xem", "Lượt xem trang"),
+    ("khach", "Lượt người đọc (mỗi người tính một lần mỗi ngày)"),
+    ("nguoi_theo_doi_ban_tin", "Người theo dõi qua bản tin RSS/Atom (trung bình mỗi ngày)"),
+    ("thue_bao_ban_tin", "Thuê bao qua các dịch vụ đọc tin"),
+    ("luot_nghe", "Lượt nghe chương trình phát thanh"),
+    ("luot_tai", "Lượt tải tệp âm thanh"),
+    ("luot_tim_kiem", "Lượt tìm kiếm trên trang"),
+]
+
+
+def check_stats(stats: dict, period: Period) -> str | None:
+    """Why a `cchc stats --json` file cannot be used for this period's report (None when it can)."""
+    span = (stats.get("ky") or {})
+    if span.get("tu_ngay") != period.start.isoformat() or span.get("den_ngay") != period.end.isoformat():
+        return (f"số liệu truy cập là của kỳ {span.get('tu_ngay')} – {span.get('den_ngay')}, không phải "
+                f"{period.label} ({period.start.isoformat()} – {period.end.isoformat()})")
+    if "tong" not in stats:
+        return "tệp không phải kết quả của cchc stats --json"
+    return None
+
+
+def readership_rows(stats: dict) -> list[tuple[str, float]]:
+    """(label, value) of the section-wide figures, for the report page and the Word report."""
+    totals = stats["tong"]
+    return [(label, totals.get(key, 0)) for key, label in READERSHIP]
+
+
+def top_articles(stats: dict, limit: int = 5) -> list[tuple[str, int]]:
+    return [(a.get("tieu_de") or a["dia_chi"], a["luot_xem"]) for a in stats.get("bai_viet", [])[:limit]]

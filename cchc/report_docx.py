@@ -46,7 +46,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import _Cell
 
-from . import vn
+from . import plan, vn
 
 FONT = "Times New Roman"
 LANGUAGE = "vi-VN"
@@ -394,6 +394,13 @@ def _results(document, report, site) -> None:
     _note(document, several.format("nhiệm vụ"))
     _heading(document, "7. Thủ tục hành chính được công bố mới, sửa đổi, bãi bỏ trong kỳ")
     _procedures(document, report.procedures)
+    if report.stats:
+        _heading(document, "8. Số lượt truy cập, theo dõi chuyên mục (nhiệm vụ 04)")
+        rows = [[vn.number(n), label, vn.number(value, 1 if isinstance(value, float) and value % 1 else 0)]
+                for n, (label, value) in enumerate(plan.readership_rows(report.stats), 1)]
+        _data_table(document, ["STT", "Chỉ số", "Số lượng"], [12, 118, 35], rows, [CENTER, JUSTIFY, CENTER])
+        _note(document, "Số liệu từ nhật ký máy chủ của Cổng thông tin điện tử phường, không dùng công cụ "
+                        "theo dõi người đọc; mỗi người đọc được tính một lần mỗi ngày.")
 
 
 def _note(document, text: str) -> None:

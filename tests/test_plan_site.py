@@ -203,3 +203,57 @@ def test_report_command_writes_word_and_csv(tmp_path):
     result = subprocess.run([sys.executable, "-m", "cchc.cli", "report", "--quarter", "V/2026", "-o", str(tmp_path)],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 2 and "Không hiểu kỳ báo cáo" in result.stderr
+
+
+def test_readership_figures_reach_the_report(tmp_path):
+    """cchc stats --json on the web server's log → cchc report --stats: the Word report and the
+    site's report page show the same figures."""
+    import docx
+
+    log = tmp_path / "access.log"
+    lines = []
+    for n, (day, path) in enumerate([("10/Feb/2026", "/"), ("10/Feb/2026", "/thu-tuc/1-001193/"),
+                                     ("11/Feb/2026", "/thu-tuc/1-001193/"), ("12/Feb/2026", "/tim-kiem/?q=khai+sinh")]):
+        lines.append(f'10.0.0.{n} - - [{day}:09:00:00 +0700] "GET {path} HTTP/1.1" 200 5120 "-" '
+                     '"Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/130.0 Mobile Safari/537.36"')
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    stats_file = tmp_path / "quy-i-2026.json"
+    run = lambda *args: subprocess.run([sys.executable, "-m", "cchc.cli", *args], cwd=ROOT, capture_output=True,  # noqa: E731
+                                       text=True, timeout=300, env={**__import__("os").environ, "SITEURL": SITEURL})
+    result = run("stats", str(log), "--quarter", "I/2026", "--json", str(stats_file))
+    assert result.returncode == 0, result.stderr
+    totals = json.loads(stats_file.read_text(encoding="utf-8"))["tong"]
+    assert totals["luot_xem"] == 4 and totals["luot_tim_kiem"] == 1  # the search page is a page view too
+    out = tmp_path / "bao-cao"
+    result = run("report", "--quarter", "I/2026", "--date", BUILD_DATE, "--stats", str(stats_file), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    document = docx.Document(str(out / "bao-cao-quy-i-2026.docx"))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "8. Số lượt truy cập, theo dõi chuyên mục (nhiệm vụ 04)" in text
+    cells = {row.cells[1].text: row.cells[2].text for table in document.tables for row in table.rows
+             if len(row.cells) == 3}
+    assert cells["Lượt xem trang"] == "4" and cells["Lượt tìm kiếm trên trang"] == "1"
+    wrong = run("report", "--year", "2026", "--date", BUILD_DATE, "--stats", str(stats_file), "-o", str(out))
+    assert wrong.returncode == 1 and "không phải Năm 2026" in wrong.stderr
+
+
+def test_report_page_shows_readership_when_the_ward_adds_the_figures(fixture_site):
+    stats = {"phien_ban": 1, "ky": {"ten": "Quý I/2026", "tu_ngay": "2026-01-01", "den_ngay": "2026-03-31"},
+             "so_ngay_co_du_lieu": 90, "tong": {"luot_xem": 12345, "khach": 6789, "luot_tim_kiem": 321,
+                                                 "nguoi_theo_doi_ban_tin": 12.5, "thue_bao_ban_tin": 40,
+                                                 "luot_nghe": 210, "luot_tai": 15},
+             "bai_viet": [{"dia_chi": "/tin-tuc/2026/03/a/", "tieu_de": "Bài kiểm thử", "chuyen_muc": None,
+                           "luot_xem": 900, "khach": 700}]}
+    fixture_site.write("data/thong-ke/quy-i-2026.json", json.dumps(stats, ensure_ascii=False))
+    fixture_site.write("articles/a.md", article(title="Bài kiểm thử"))
+    result = fixture_site.build()
+    assert result.returncode == 0, result.log
+    doc = page(fixture_site.output / "bao-cao/2026/quy-i-2026/index.html")
+    section = text_of(doc.xpath("//section[@aria-labelledby='bc-truy-cap']")[0])
+    assert "Lượt xem trang12.345" in section and "Người theo dõi qua bản tin RSS/Atom (trung bình mỗi ngày)12,5" in section
+    assert "Bài kiểm thử — 900 lượt xem" in section
+    assert not page(fixture_site.output / "bao-cao/2026/quy-ii-2026/index.html").xpath("//section[@aria-labelledby='bc-truy-cap']")
+    fixture_site.write("data/thong-ke/quy-ii-2026.json", json.dumps(stats, ensure_ascii=False))  # wrong period
+    result = fixture_site.build()
+    assert result.returncode != 0
+    assert "quy-ii-2026.json: số liệu truy cập là của kỳ 2026-01-01 – 2026-03-31, không phải Quý II/2026" in " ".join(result.log.split())

@@ -22,6 +22,10 @@ KNOWN = {"ma-tran-nhiem-vu"}
 def initialized(pelican):
     # CCHC_BUILD_DATE itself is set by cchc_content (listed before this plugin).
     pelican.settings.setdefault("CCHC_REPORTS", [])
+    # Readership figures (`cchc stats --json`) for a report: CCHC_REPORT_STATS {period label: data}
+    # (set by `cchc report --stats`), or files CCHC_STATS_DIR/<kỳ>.json, e.g. quy-i-2026.json.
+    pelican.settings.setdefault("CCHC_REPORT_STATS", {})
+    pelican.settings.setdefault("CCHC_STATS_DIR", os.path.join(pelican.settings["PATH"], "data", "thong-ke"))
 
 
 def get_generators(pelican):
@@ -80,7 +84,11 @@ class PlanGenerator(Generator):
         changes = [plan.ProcedureChange(c.date.date(), c.view.code, c.view.title,
                                         c.change_label, c.change.get("quyet_dinh", ""), c.view.url)
                    for c in (section.changes if section else [])]
-        reports = [self._report_page(plan.build_report(site, p, articles, today, changes)) for p in periods]
+        reports = []
+        for period in periods:
+            report = plan.build_report(site, period, articles, today, changes)
+            report.stats = self._stats_for(period)
+            reports.append(self._report_page(report))
         finished = [r for r in reports if r.report.complete]
         tasks = plan.progress(site, articles, today, extra_products={"02": finished})
 
@@ -93,6 +101,24 @@ class PlanGenerator(Generator):
                 bodies.append((body, led, supported, written))
         self.plan = PlanView(site, today, tasks, reports, bodies)
         self.context["CCHC_PLAN"] = self.plan
+
+    def _stats_for(self, period):
+        given = self.settings["CCHC_REPORT_STATS"].get(period.label)
+        path = os.path.join(self.settings["CCHC_STATS_DIR"], f"{period.slug}.json")
+        if given is None and not os.path.exists(path):
+            return None
+        try:
+            stats = given if given is not None else json.load(open(path, encoding="utf-8"))
+        except ValueError as error:
+            self.context[PROBLEMS].append(Problem(path, None, None, f"tệp số liệu truy cập không đọc được ({error}).",
+                                                  "Tạo lại bằng: cchc stats … --json TỆP."))
+            return None
+        reason = plan.check_stats(stats, period)
+        if reason:
+            self.context[PROBLEMS].append(Problem(path if given is None else "--stats", None, None, reason + ".",
+                                                  f"Tạo lại bằng: cchc stats NHẬT_KÝ --quarter/--year … --json TỆP."))
+            return None
+        return stats
 
     def _report_page(self, report):
         year = report.period.end.year
