@@ -27,6 +27,7 @@ if [ $want_test = 1 ]; then
   missing=""
   command -v chromium >/dev/null || missing="$missing chromium fonts-noto-core"
   command -v java >/dev/null || missing="$missing default-jre-headless"   # the Nu HTML Checker (vnu-jar)
+  command -v nginx >/dev/null || missing="$missing nginx-light libnginx-mod-http-brotli-static"  # tests of deploy/nginx
   if [ -n "$missing" ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq

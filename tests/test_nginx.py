@@ -1,0 +1,119 @@
+"""The nginx site shipped in deploy/nginx/, run on 127.0.0.1 over a production build: headers,
+precompressed files, types, caching, the 404 page, and a Content-Security-Policy the site satisfies
+(checked in Chromium)."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import re
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from conftest import ROOT, run_pelican
+from test_browser import browser  # noqa: F401
+
+CONF = ROOT / "deploy" / "nginx" / "cchc-chilinh.conf"
+SNIPPET = ROOT / "deploy" / "nginx" / "cchc-chilinh-headers.conf"
+BROTLI = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
+
+
+@pytest.fixture(scope="module")
+def nginx(tmp_path_factory):
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not shutil.which(binary):
+        pytest.fail("nginx is missing: run `make test` (scripts/setup.sh --test installs it)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    work = tmp_path_factory.mktemp("nginx")
+    site = work / "site"
+    result = run_pelican(ROOT / "content", site, siteurl=base, cache=work / "cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+    server = CONF.read_text(encoding="utf-8")
+    server = re.sub(r"^(\s*)listen 80;", rf"\1listen 127.0.0.1:{port};", server, flags=re.M)
+    server = re.sub(r"^(\s*)root [^;]+;", rf"\1root {site};", server, flags=re.M)
+    server = server.replace("/etc/nginx/snippets/cchc-chilinh-headers.conf", str(SNIPPET))
+    temp = "".join(f"{kind}_temp_path {work}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    # The test's folders are private to the user running it; nginx's workers must run as that user.
+    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};\n" if os.geteuid() == 0 else ""
+    (work / "nginx.conf").write_text(
+        f"{user}load_module {BROTLI};\npid {work}/nginx.pid;\nerror_log {work}/error.log;\nevents {{}}\n"
+        f"http {{\ninclude /etc/nginx/mime.types;\naccess_log {work}/access.log;\n{temp}{server}\n}}\n",
+        encoding="utf-8")
+    process = subprocess.Popen([binary, "-c", str(work / "nginx.conf"), "-p", str(work), "-g", "daemon off;"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/", timeout=1)
+            break
+        except (urllib.error.URLError, ConnectionError):
+            assert process.poll() is None, process.stdout.read()
+            time.sleep(0.1)
+    yield base, site
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def fetch(url, **headers):
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_security_headers_on_every_kind_of_response(nginx):
+    base, site = nginx
+    for path in ("/", "/thu-tuc/1-001193/", "/feeds/tat-ca.atom.xml", "/theme/css/site.css", "/khong-co-trang-nay/"):
+        _, headers, _ = fetch(base + path)
+        assert "default-src 'self'" in headers["Content-Security-Policy"], path
+        assert "script-src 'self' 'wasm-unsafe-eval'" in headers["Content-Security-Policy"], path
+        assert headers["X-Content-Type-Options"] == "nosniff", path
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin", path
+        assert "camera=()" in headers["Permissions-Policy"], path
+
+
+def test_precompressed_files_types_and_caching(nginx):
+    base, site = nginx
+    status, headers, body = fetch(base + "/", **{"Accept-Encoding": "br"})
+    assert status == 200 and headers["Content-Encoding"] == "br"
+    assert body == (site / "index.html.br").read_bytes()
+    status, headers, body = fetch(base + "/thu-tuc/", **{"Accept-Encoding": "gzip"})
+    assert headers["Content-Encoding"] == "gzip" and body == (site / "thu-tuc" / "index.html.gz").read_bytes()
+    assert fetch(base + "/feeds/tat-ca.atom.xml")[1]["Content-Type"].startswith("application/atom+xml")
+    assert fetch(base + "/feeds/tat-ca.rss.xml")[1]["Content-Type"].startswith("application/rss+xml")
+    mp3 = next((site / "media").rglob("*.mp3")).relative_to(site)
+    _, headers, _ = fetch(f"{base}/{mp3}")
+    assert headers["Content-Type"] == "audio/mpeg" and "max-age=604800" in headers["Cache-Control"]
+    assert "max-age=300" in fetch(base + "/")[1]["Cache-Control"]
+
+
+def test_missing_page_gets_the_vietnamese_404(nginx):
+    base, _ = nginx
+    status, _, body = fetch(base + "/tin-tuc/2026/13/khong-co/")
+    assert status == 404 and "Không tìm thấy trang".encode() in body
+
+
+def test_the_site_satisfies_its_content_security_policy(nginx, browser):  # noqa: F811
+    base, site = nginx
+    video = next(p for p in sorted((site / "tin-tuc").rglob("index.html")) if "cc-video" in p.read_text("utf-8"))
+    pages = ["/", f"/{video.parent.relative_to(site)}/", "/thu-tuc/1-001193/", "/tim-kiem/?q=khai+sinh"]
+    page = browser.new_page()
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    for path in pages:
+        page.goto(base + path, wait_until="load")
+        if "tim-kiem" in path:  # the search runs: WebAssembly and its worker are allowed
+            page.wait_for_function("() => document.querySelectorAll('.cc-search__title a').length > 0", timeout=20000)
+    page.close()
+    assert violations == []
