@@ -328,22 +328,24 @@ def article_generator_finalized(generator):
 
 def _check_tag_spellings(generator):
     """Two different tags whose addresses coincide once accents are removed ("hòa giải" and
-    "hóa giải" → the/hoa-giai/) would be merged by Pelican without a word: report them."""
-    seen: dict[str, dict[str, str]] = {}  # slug → spelling key → first article using it
-    for article in generator.articles:
+    "hóa giải" → the/hoa-giai/) would be merged by Pelican without a word: report them. The
+    spelling most articles use is taken as the tag; each article using another one is reported."""
+    uses: dict[str, dict[str, list]] = {}  # slug → spelling key → [(source path, name)]
+    for article in sorted(generator.articles, key=lambda a: a.source_path):
         for tag in getattr(article, "tags", []) or []:
-            spellings = seen.setdefault(tag.slug, {})
-            key = vn.spelling_key(tag.name)
-            if spellings and key not in spellings:
-                other_key, other_path = next(iter(spellings.items()))
-                other_name = next(t.name for a in generator.articles if a.source_path == other_path
-                                  for t in a.tags if vn.spelling_key(t.name) == other_key)
+            uses.setdefault(tag.slug, {}).setdefault(vn.spelling_key(tag.name), []).append((article.source_path, tag.name))
+    for slug, spellings in uses.items():
+        if len(spellings) < 2:
+            continue
+        ranked = sorted(spellings.values(), key=lambda used: (-len(used), used[0][0]))
+        main_path, main_name = ranked[0][0]
+        for used in ranked[1:]:
+            for path, name in used:
                 generator.settings[PROBLEMS].append(Problem(
-                    article.source_path, source.line_of(article.source_path, "tags"), "Tags",
-                    f"từ khóa “{tag.name}” trùng địa chỉ the/{tag.slug}/ với từ khóa “{other_name}” "
-                    f"của {errors_display(other_path)}, nhưng là từ khác.",
+                    path, source.line_of(path, "tags"), "Tags",
+                    f"từ khóa “{name}” trùng địa chỉ the/{slug}/ với từ khóa “{main_name}” "
+                    f"của {errors_display(main_path)}, nhưng là từ khác.",
                     "Dùng đúng một cách viết cho cùng một từ khóa, hoặc đổi một trong hai từ khóa."))
-            spellings.setdefault(key, article.source_path)
 
 
 def all_generators_finalized(generators):
