@@ -134,6 +134,7 @@ PLUGINS = [
     "cchc_plan",         # task matrix, progress, reports, exports (content/data/ke-hoach.yaml)
     "cchc_podcast",      # the radio programmes as a podcast feed (enclosures, iTunes tags)
     "cchc_feeds",        # valid RSS guids, feed language, absolute URLs in entries
+    "cchc_redirects",    # old addresses (dia_chi_cu) keep working: pages + nginx map
     "cchc_sitemap",      # sitemap.xml and robots.txt for every page written
     "cchc_search",       # Pagefind index of articles, pages and procedures (after writing)
     "pelican.plugins.neighbors",  # previous / next article

@@ -317,3 +317,9 @@ def test_stated_duration_must_match_the_audio_file(fixture_site):
     fixture_site.write("articles/radio.md", article(hinh_thuc="am-thanh", extra="am_thanh: media/a.mp3\nthoi_luong: 04:35",
                                                     body="Nội dung chương trình phát thanh. " * 10))
     assert_fails_with(fixture_site, "radio.md, dòng 10, khóa “thoi_luong”: thời lượng ghi 04:35 khác thời lượng thật của tệp (00:31).")
+
+
+def test_old_address_already_used_by_another_page(fixture_site):
+    fixture_site.write("articles/a.md", article(title="Bài A"))
+    fixture_site.write("articles/b.md", article(title="Bài B", extra="dia_chi_cu: tin-tuc/2026/03/a/"))
+    assert_fails_with(fixture_site, "b.md, dòng 9, khóa “dia_chi_cu”: địa chỉ cũ “tin-tuc/2026/03/a/” đang là địa chỉ của một trang khác.")

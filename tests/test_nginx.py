@@ -46,7 +46,7 @@ def nginx(tmp_path_factory):
     user = f"user {pwd.getpwuid(os.geteuid()).pw_name};\n" if os.geteuid() == 0 else ""
     (work / "nginx.conf").write_text(
         f"{user}load_module {BROTLI};\npid {work}/nginx.pid;\nerror_log {work}/error.log;\nevents {{}}\n"
-        f"http {{\ninclude /etc/nginx/mime.types;\naccess_log {work}/access.log;\n{temp}{server}\n}}\n",
+        f"http {{\ninclude /etc/nginx/mime.types;\ninclude {site}/redirects.map;\naccess_log {work}/access.log;\n{temp}{server}\n}}\n",
         encoding="utf-8")
     process = subprocess.Popen([binary, "-c", str(work / "nginx.conf"), "-p", str(work), "-g", "daemon off;"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -117,3 +117,21 @@ def test_the_site_satisfies_its_content_security_policy(nginx, browser):  # noqa
             page.wait_for_function("() => document.querySelectorAll('.cc-search__title a').length > 0", timeout=20000)
     page.close()
     assert violations == []
+
+
+def test_old_addresses_redirect_permanently(nginx):
+    base, site = nginx
+    old = "/tin-tuc/2026/04/ap-dung-iso-9001-tai-trung-tam-phuc-vu-hanh-chinh-cong/"
+    request = urllib.request.Request(base + old, method="GET")
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        opener.open(request, timeout=5)
+        raise AssertionError("no redirect")
+    except urllib.error.HTTPError as error:
+        assert error.code == 301
+        assert error.headers["Location"] == f"{base}/tin-tuc/2026/04/trung-tam-phuc-vu-hanh-chinh-cong-ap-dung-iso-9001-2015/"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None

@@ -26,6 +26,8 @@ def published(site):
     """(date, tasks, form, body, areas, category) of every article page of the built site."""
     result = []
     for path in sorted((site / "tin-tuc").glob("20*/[01]*/*/index.html")):
+        if 'name="robots" content="noindex"' in path.read_text(encoding="utf-8"):
+            continue  # a page left at an old address
         doc = page(path)
         meta = text_of(doc.xpath("//dl[@class='cc-meta']")[0])
         kicker = text_of(doc.xpath("//p[@class='cc-article__kicker']")[0])

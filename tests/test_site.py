@@ -21,7 +21,9 @@ def html_pages(site):
 
 
 def articles(site):
-    return sorted((site / "tin-tuc").glob("20*/[01]*/*/index.html"))
+    """Article pages (not the pages left at old addresses, which are noindex)."""
+    return sorted(p for p in (site / "tin-tuc").glob("20*/[01]*/*/index.html")
+                  if 'name="robots" content="noindex"' not in p.read_text(encoding="utf-8"))
 
 
 def text_of(el) -> str:
@@ -247,7 +249,8 @@ def test_sitemap_lists_every_page_by_its_canonical_address(site):
     ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
     root = etree.parse(str(site / "sitemap.xml")).getroot()
     entries = {u.findtext(ns + "loc"): u.findtext(ns + "lastmod") for u in root.iter(ns + "url")}
-    pages = [p for p in html_pages(site) if not str(p.relative_to(site)).startswith(("theme/", "ban-nhap/", "404.html"))]
+    pages = [p for p in html_pages(site) if not str(p.relative_to(site)).startswith(("theme/", "ban-nhap/", "404.html"))
+             and not page(p).xpath("//meta[@name='robots'][@content='noindex']")]
     expected = set()
     for path in pages:
         rel = str(path.relative_to(site))
@@ -268,6 +271,8 @@ def test_sitemap_lists_every_page_by_its_canonical_address(site):
 def test_every_page_has_a_sharing_card(site):
     for path in html_pages(site):
         doc = page(path)
+        if doc.xpath("//meta[@name='robots'][@content='noindex']"):
+            continue  # a page left at an old address: its card is the new page's
         meta = {m.get("property") or m.get("name"): m.get("content") for m in doc.xpath("//head/meta")}
         where = path.relative_to(site)
         assert meta["og:locale"] == "vi_VN" and meta["og:title"] and meta["og:description"], where
@@ -322,3 +327,14 @@ def test_text_files_have_precompressed_copies(site):
         assert brotli.decompress(path.with_name(path.name + ".br").read_bytes()) == original, path
         checked += 1
     assert checked > 40
+
+
+def test_renamed_article_keeps_its_old_address(site):
+    old = site / "tin-tuc/2026/04/ap-dung-iso-9001-tai-trung-tam-phuc-vu-hanh-chinh-cong/index.html"
+    doc = page(old)
+    new = f"{SITEURL}/tin-tuc/2026/04/trung-tam-phuc-vu-hanh-chinh-cong-ap-dung-iso-9001-2015/"
+    assert doc.xpath("//link[@rel='canonical']/@href") == [new]
+    assert doc.xpath("//meta[@http-equiv='refresh']/@content") == [f"0; url={new}"]
+    assert doc.xpath("//main//a/@href") == [new]
+    redirects = (site / "redirects.map").read_text(encoding="utf-8")
+    assert f"    /tin-tuc/2026/04/ap-dung-iso-9001-tai-trung-tam-phuc-vu-hanh-chinh-cong/ {new};" in redirects

@@ -40,6 +40,9 @@ def finalized(pelican):
             rel = os.path.relpath(full, out).replace(os.sep, "/")
             if any(fnmatch.fnmatch(rel, pattern) for pattern in excluded):
                 continue
+            with open(full, encoding="utf-8") as handle:
+                if '<meta name="robots" content="noindex">' in handle.read(4096):
+                    continue  # e.g. the pages left at old addresses (cchc_redirects)
             url = rel[: -len("index.html")] if rel.endswith("index.html") else rel
             entries.append((url, _DATES.get(os.path.normpath(full))))
     lines = ['<?xml version="1.0" encoding="utf-8"?>',

@@ -1,0 +1,19 @@
+"""cchc_redirects — renamed or moved pages keep working.
+
+An article or page lists the addresses it had before in `dia_chi_cu` (comma-separated, e.g.
+`dia_chi_cu: tin-tuc/2026/03/ten-cu/`). The build then writes
+- a page at each old address (theme template redirect.html: meta refresh, link, canonical,
+  noindex), which works on any web server, and
+- redirects.map, an nginx `map` of old → new addresses that deploy/nginx/ turns into 301s.
+An old address that another page uses, or that two pages claim, is an error.
+
+Settings read: SITEURL, CCHC_REDIRECT_MAP (default "redirects.map").
+"""
+
+from pelican import signals
+
+from .redirects import get_generators
+
+
+def register():
+    signals.get_generators.connect(get_generators)
