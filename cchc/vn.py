@@ -160,6 +160,14 @@ def iso_date(value: _dt.date | _dt.datetime) -> str:
     return d.isoformat()
 
 
+def duration(seconds: int, always_hours: bool = False) -> str:
+    """"04:35", "1:02:05"; with always_hours "00:04:35" (podcast apps' HH:MM:SS)."""
+    hours, rest = divmod(int(seconds), 3600)
+    if always_hours:
+        return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
+
+
 # ---- numbers -------------------------------------------------------------------------------
 
 

@@ -46,6 +46,11 @@ def page(path: pathlib.Path):
     return lxml_html.fromstring(path.read_bytes())
 
 
+def moved(path: pathlib.Path) -> bool:
+    """A page left at an old address by plugins/cchc_redirects (noindex, sends readers on)."""
+    return 'name="robots" content="noindex"' in path.read_text(encoding="utf-8")
+
+
 def url_to_path(out: pathlib.Path, url: str) -> pathlib.Path:
     assert url.startswith(SITEURL + "/"), url
     rel = url[len(SITEURL) + 1:].split("#")[0]

@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from cchc import data
-from conftest import ROOT, SITEURL, page, url_to_path
+from conftest import ROOT, SITEURL, moved, page, url_to_path
 
 SITE_DATA = data.load(str(ROOT / "content" / "data"))
 OFFICIAL_DATE = re.compile(r"^ngày (0[1-9]|[12]\d|3[01]) tháng (01|02|[3-9]|1[0-2]) năm 20\d\d$")
@@ -22,8 +22,7 @@ def html_pages(site):
 
 def articles(site):
     """Article pages (not the pages left at old addresses, which are noindex)."""
-    return sorted(p for p in (site / "tin-tuc").glob("20*/[01]*/*/index.html")
-                  if 'name="robots" content="noindex"' not in p.read_text(encoding="utf-8"))
+    return sorted(p for p in (site / "tin-tuc").glob("20*/[01]*/*/index.html") if not moved(p))
 
 
 def text_of(el) -> str:
@@ -249,8 +248,8 @@ def test_sitemap_lists_every_page_by_its_canonical_address(site):
     ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
     root = etree.parse(str(site / "sitemap.xml")).getroot()
     entries = {u.findtext(ns + "loc"): u.findtext(ns + "lastmod") for u in root.iter(ns + "url")}
-    pages = [p for p in html_pages(site) if not str(p.relative_to(site)).startswith(("theme/", "ban-nhap/", "404.html"))
-             and not page(p).xpath("//meta[@name='robots'][@content='noindex']")]
+    pages = [p for p in html_pages(site)
+             if not str(p.relative_to(site)).startswith(("theme/", "ban-nhap/", "404.html")) and not moved(p)]
     expected = set()
     for path in pages:
         rel = str(path.relative_to(site))
@@ -270,9 +269,9 @@ def test_sitemap_lists_every_page_by_its_canonical_address(site):
 
 def test_every_page_has_a_sharing_card(site):
     for path in html_pages(site):
-        doc = page(path)
-        if doc.xpath("//meta[@name='robots'][@content='noindex']"):
+        if moved(path):
             continue  # a page left at an old address: its card is the new page's
+        doc = page(path)
         meta = {m.get("property") or m.get("name"): m.get("content") for m in doc.xpath("//head/meta")}
         where = path.relative_to(site)
         assert meta["og:locale"] == "vi_VN" and meta["og:title"] and meta["og:description"], where

@@ -108,3 +108,9 @@ def test_numbers_use_vietnamese_separators():
     assert vn.number(96.391, 2) == "96,39"
     assert vn.file_size(2_516_582) == "2,4 MB"
     assert vn.file_size(350_000) == "342 KB"
+
+
+def test_durations():
+    assert vn.duration(275) == "04:35"
+    assert vn.duration(3725) == "1:02:05"
+    assert vn.duration(31, always_hours=True) == "00:00:31"

@@ -124,11 +124,6 @@ def _audio_seconds(path: str) -> int | None:
     return round(audio.info.length) if audio is not None and audio.info.length else None
 
 
-def _clock(seconds: int) -> str:
-    hours, rest = divmod(int(seconds), 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
-
-
 def _seconds_of(text: str) -> int:
     parts = [int(p) for p in re.findall(r"\d+", text)][-3:]
     total = 0
@@ -267,11 +262,11 @@ def _check_article(article, site: data.SiteData, report):
                     "Xuất lại tệp bằng phần mềm ghi âm, định dạng MP3.")
         else:
             article.audio["seconds"] = seconds
-            article.audio["duration"] = _clock(seconds)
+            article.audio["duration"] = vn.duration(seconds)
             written = meta.get("thoi_luong")
             if written and abs(_seconds_of(written) - seconds) > 5:
-                problem("thoi_luong", f"thời lượng ghi {written} khác thời lượng thật của tệp ({_clock(seconds)}).",
-                        f"Sửa thành “thoi_luong: {_clock(seconds)}” hoặc xóa dòng này (máy tự đọc từ tệp).")
+                problem("thoi_luong", f"thời lượng ghi {written} khác thời lượng thật của tệp ({vn.duration(seconds)}).",
+                        f"Sửa thành “thoi_luong: {vn.duration(seconds)}” hoặc xóa dòng này (máy tự đọc từ tệp).")
     article.video = media_file("video", VIDEO_TYPES)
     article.video_embed = None
     embed = meta.get("video_nhung")

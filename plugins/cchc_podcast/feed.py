@@ -6,6 +6,7 @@ import os
 
 from feedgenerator import Enclosure, get_tag_uri
 
+from cchc import vn
 from cchc.feeds import TypedRss201rev2Feed, absolutize
 
 TITLE = "Chuyên đề phát thanh cải cách hành chính – Phường Chí Linh"
@@ -56,11 +57,6 @@ def article_generator_finalized(generator):
     generator.context["CCHC_PODCAST_EPISODES"] = [a for a in generator.articles if getattr(a, "audio", None)]
 
 
-def _clock(seconds: int) -> str:
-    hours, rest = divmod(int(seconds), 3600)
-    return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
-
-
 def write_feed(generator, writer):
     from markupsafe import Markup
 
@@ -84,7 +80,7 @@ def write_feed(generator, writer):
             unique_id=get_tag_uri(link, article.date), unique_id_is_permalink=False,
             pubdate=article.date, author_name=settings["AUTHOR"],
             enclosures=[Enclosure(f"{site}/{audio['path']}", str(audio["size"]), audio["type"])],
-            duration=_clock(audio.get("seconds", 0)), plain_summary=summary)
+            duration=vn.duration(audio.get("seconds", 0), always_hours=True), plain_summary=summary)
     target = os.path.join(generator.output_path, path)
     os.makedirs(os.path.dirname(target), exist_ok=True)
     with open(target, "w", encoding="utf-8") as handle:
