@@ -8,7 +8,7 @@ import types
 import pytest
 
 from cchc import new_content, procedures
-from conftest import ROOT, page
+from conftest import ROOT
 
 
 def options(**given):

@@ -10,7 +10,6 @@ import datetime as dt
 import html
 import os
 import re
-from urllib.parse import urlsplit
 
 from cchc import source, vn
 from cchc.html_safety import unsafe_html

@@ -116,7 +116,7 @@ class PlanGenerator(Generator):
         reason = plan.check_stats(stats, period)
         if reason:
             self.context[PROBLEMS].append(Problem(path if given is None else "--stats", None, None, reason + ".",
-                                                  f"Tạo lại bằng: cchc stats NHẬT_KÝ --quarter/--year … --json TỆP."))
+                                                  "Tạo lại bằng: cchc stats NHẬT_KÝ --quarter/--year … --json TỆP."))
             return None
         return stats
 
