@@ -8,7 +8,7 @@ OUTPUT   ?= output
 PORT     ?= 8000
 SITEURL_LOCAL := http://127.0.0.1:$(PORT)
 
-.PHONY: help setup setup-test check html regenerate serve devserver publish clean test
+.PHONY: help setup setup-test setup-deploy check html regenerate serve devserver publish deploy rollback clean test
 
 help:
 	@echo "make serve      dựng và chạy trang tại $(SITEURL_LOCAL)/ (tự cài đặt lần đầu)"
@@ -16,6 +16,8 @@ help:
 	@echo "make check      kiểm tra nội dung, báo mọi lỗi một lần (không ghi gì)"
 	@echo "make html       dựng trang vào $(OUTPUT)/ (chỉ thay bản cũ khi dựng thành công)"
 	@echo "make publish    dựng bản chính thức (publishconf.py) vào $(OUTPUT)/"
+	@echo "make deploy     dựng bản chính thức rồi xuất bản lên máy chủ web (cấu hình: CCHC_DEPLOY_*, xem README)"
+	@echo "make rollback   quay trang trên máy chủ về bản xuất bản trước"
 	@echo "make test       chạy toàn bộ kiểm thử (tự cài đặt lần đầu)"
 	@echo "make clean      xóa $(OUTPUT)/ và bộ nhớ đệm"
 
@@ -24,6 +26,9 @@ setup:
 
 setup-test:
 	@bash scripts/setup.sh --test
+
+setup-deploy:
+	@bash scripts/setup.sh --deploy
 
 check: setup
 	.venv/bin/cchc check
@@ -42,6 +47,14 @@ devserver: setup
 
 publish: setup
 	.venv/bin/cchc build --production -o $(OUTPUT)
+
+# A failed build stops make before anything is uploaded; cchc deploy switches the live site only
+# after a complete upload.
+deploy: publish setup-deploy
+	.venv/bin/cchc deploy $(OUTPUT)
+
+rollback: setup-deploy
+	.venv/bin/cchc deploy --rollback
 
 clean:
 	rm -rf $(OUTPUT) cache

@@ -16,6 +16,9 @@ Subcommands:
                                                        for what is missing when run in a terminal)
   cchc new-procedure CODE                              the ward's overlay for an imported procedure
   cchc preview [--port 8000]                           preview server: rebuild on save, reload the browser
+  cchc deploy [OUTPUT_DIR] [--config FILE]             publish a production build to the web server
+                                                       (new release folder, atomic switch, see cchc.deploy)
+  cchc deploy --rollback [--to RELEASE] | --list       switch back to an earlier release / list releases
   cchc danh-muc                                        list the values editors may use in metadata
   cchc import-procedures FILE_OR_DIR... [--into DIR] [--dry-run]
                                                        national procedure records → content/procedures/
@@ -223,6 +226,28 @@ def _stats(args) -> int:
     return 0
 
 
+def _deploy(args) -> int:
+    from . import deploy
+
+    try:
+        config = deploy.load_config(pathlib.Path(args.config) if args.config else None)
+        if args.list:
+            for name, live in deploy.list_releases(config):
+                print(f"{name}  ← đang chạy" if live else name)
+        elif args.rollback:
+            deploy.rollback(config, args.to)
+        else:
+            if args.to:
+                print("--to chỉ dùng với --rollback.", file=sys.stderr)
+                return 2
+            name = deploy.release_name(revision=deploy.git_revision(ROOT))
+            deploy.publish(pathlib.Path(args.output), config, name)
+    except deploy.DeployError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    return 0
+
+
 def _taxonomies(args) -> int:
     try:
         site = data.load(str(ROOT / "content" / "data"))
@@ -282,6 +307,16 @@ def main(argv=None) -> int:
     preview.add_argument("--content", help="thư mục nội dung (mặc định: content/)")
     preview.add_argument("-o", "--output", default=str(ROOT / "output"), help="thư mục đầu ra (mặc định: output/)")
     preview.set_defaults(func=_preview)
+
+    publish = commands.add_parser("deploy", help="xuất bản bản dựng chính thức lên máy chủ web (chuyển bản tức thời, quay lại được)")
+    publish.add_argument("output", nargs="?", default=str(ROOT / "output"),
+                         help="thư mục bản dựng chính thức (mặc định: output/)")
+    publish.add_argument("--config", help="tệp cấu hình TOML (xem deploy/cchc-deploy.toml.example)")
+    action = publish.add_mutually_exclusive_group()
+    action.add_argument("--rollback", action="store_true", help="quay lại bản trước bản đang chạy")
+    action.add_argument("--list", action="store_true", help="liệt kê các bản trên máy chủ")
+    publish.add_argument("--to", metavar="BẢN", help="với --rollback: tên bản muốn quay lại")
+    publish.set_defaults(func=_deploy)
 
     report = commands.add_parser("report", help="báo cáo tuyên truyền theo quý hoặc năm (.docx, CSV)")
     which = report.add_mutually_exclusive_group(required=True)

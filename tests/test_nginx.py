@@ -4,62 +4,26 @@ precompressed files, types, caching, the 404 page, and a Content-Security-Policy
 
 from __future__ import annotations
 
-import os
-import pwd
-import re
-import shutil
-import socket
-import subprocess
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 
+import servers
 from conftest import ROOT, run_pelican
 from test_browser import browser  # noqa: F401
-
-CONF = ROOT / "deploy" / "nginx" / "cchc-chilinh.conf"
-SNIPPET = ROOT / "deploy" / "nginx" / "cchc-chilinh-headers.conf"
-BROTLI = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
 
 
 @pytest.fixture(scope="module")
 def nginx(tmp_path_factory):
-    binary = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not shutil.which(binary):
-        pytest.fail("nginx is missing: run `make test` (scripts/setup.sh --test installs it)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
     work = tmp_path_factory.mktemp("nginx")
     site = work / "site"
+    port = servers.free_port()
+    base = f"http://127.0.0.1:{port}"
     result = run_pelican(ROOT / "content", site, siteurl=base, cache=work / "cache")
     assert result.returncode == 0, result.stdout + result.stderr
-    server = CONF.read_text(encoding="utf-8")
-    server = re.sub(r"^(\s*)listen 80;", rf"\1listen 127.0.0.1:{port};", server, flags=re.M)
-    server = re.sub(r"^(\s*)root [^;]+;", rf"\1root {site};", server, flags=re.M)
-    server = server.replace("/etc/nginx/snippets/cchc-chilinh-headers.conf", str(SNIPPET))
-    temp = "".join(f"{kind}_temp_path {work}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    # The test's folders are private to the user running it; nginx's workers must run as that user.
-    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};\n" if os.geteuid() == 0 else ""
-    (work / "nginx.conf").write_text(
-        f"{user}load_module {BROTLI};\npid {work}/nginx.pid;\nerror_log {work}/error.log;\nevents {{}}\n"
-        f"http {{\ninclude /etc/nginx/mime.types;\ninclude {site}/redirects.map;\naccess_log {work}/access.log;\n{temp}{server}\n}}\n",
-        encoding="utf-8")
-    process = subprocess.Popen([binary, "-c", str(work / "nginx.conf"), "-p", str(work), "-g", "daemon off;"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/", timeout=1)
-            break
-        except (urllib.error.URLError, ConnectionError):
-            assert process.poll() is None, process.stdout.read()
-            time.sleep(0.1)
-    yield base, site
-    process.terminate()
-    process.wait(timeout=10)
+    with servers.nginx(work, site, site / "redirects.map", port=port) as base:
+        yield base, site
 
 
 def fetch(url, **headers):
