@@ -255,3 +255,25 @@ def test_interrupted_upload_leaves_the_live_site_alone(portal, site, release_b):
         releases = sorted(os.listdir(base / "releases"))
         assert len(releases) == 2 and releases[0] == before and live(base) == releases[1]
         assert fetch(url + "/")[1] == (site / "index.html").read_bytes()
+
+
+def test_example_configuration_and_pipeline_use_real_commands():
+    example = deploy.load_config(ROOT / "deploy" / "cchc-deploy.toml.example", environ={})
+    assert example.path == "/srv/cchc-chilinh" and example.keep >= 2
+    import yaml
+
+    pipeline = yaml.safe_load((ROOT / "deploy" / "ci" / "gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert pipeline["stages"] == ["build", "test", "deploy"]
+    assert pipeline["deploy"]["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
+    assert "output/" in pipeline["build"]["artifacts"]["paths"]
+    targets = set(re.findall(r"^([a-z-]+):", (ROOT / "Makefile").read_text(encoding="utf-8"), flags=re.M))
+    lines = [line for job in pipeline.values() if isinstance(job, dict) for line in job.get("script", [])]
+    for line in lines:
+        if line.startswith("make "):
+            assert line.split()[1] in targets, line
+        if line.startswith(".venv/bin/cchc "):
+            args = line.split("#")[0].split()[1:]
+            result = subprocess.run([sys.executable, "-m", "cchc.cli", *args, "--help"], cwd=ROOT,
+                                    capture_output=True, text=True)
+            assert result.returncode == 0, line
+    assert ".venv/bin/cchc deploy output" in pipeline["deploy"]["script"]  # deploys the tested artifact
