@@ -12,7 +12,7 @@ import jinja2
 _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, _HERE)  # the cchc package, also when pelican runs outside the virtualenv's cwd
 
-from cchc import plan, vn  # noqa: E402
+from cchc import plan, sharing, vn  # noqa: E402
 
 AUTHOR = "Ủy ban nhân dân phường Chí Linh"
 SITENAME = "Cải cách hành chính – Phường Chí Linh"
@@ -126,6 +126,7 @@ SUMMARY_MAX_LENGTH = 50
 # ---- plugins (listed explicitly; order matters: content checks before images) -----------------
 PLUGIN_PATHS = [os.path.join(_HERE, "plugins")]
 PLUGINS = [
+    "cchc_assets",       # fingerprinted names for the theme's CSS and JS ({{ "css/site.css" | asset }})
     "cchc_figures",      # Markdown: photos with captions become <figure>
     "cchc_content",      # normalise text, slugs, check metadata against content/data/
     "cchc_images",       # srcset, width/height, smaller copies of photos
@@ -154,6 +155,8 @@ JINJA_FILTERS = {
     "tu_khoa_tim": vn.search_terms,        # folded words and codes for the search index
     "readership": plan.readership_rows,    # report figures of `cchc stats` (task 04)
     "top_articles": plan.top_articles,
+    "chia_se_facebook": sharing.facebook_share_url,
+    "chia_se_zalo": sharing.zalo_share_url,
 }
 HOTLINE = "0220 3882 115"
 CONTACT_EMAIL = "cchc.chilinh@haiphong.gov.vn"

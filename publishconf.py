@@ -23,5 +23,6 @@ PRECOMPRESS_BROTLI = True
 PRECOMPRESS_ZOPFLI = False
 PRECOMPRESS_ZSTANDARD = False
 PRECOMPRESS_TEXT_EXTENSIONS = {".html", ".css", ".js", ".xml", ".json", ".svg", ".txt", ".csv"}
+CCHC_MINIFY_CSS = True  # plugins/cchc_assets
 DRAFT_SAVE_AS = ""  # drafts and scheduled articles are previewed locally, never published
 DELETE_OUTPUT_DIRECTORY = False  # issue: atomic swap of the output folder comes with deploy work

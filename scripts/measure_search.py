@@ -24,7 +24,7 @@ import threading
 from playwright.sync_api import sync_playwright
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-SHARED = ("/theme/fonts/", "/site.css", "/print.css", "/site.js", ".svg")
+SHARED = ("/theme/fonts/", "/theme/css/site.", "/theme/css/print.", "/theme/js/site.", ".svg")  # names carry a content hash
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):

@@ -127,6 +127,20 @@ def test_text_size_control_enlarges_text_and_is_remembered(served_site, browser)
     context.close()
 
 
+def test_copy_link_copies_the_page_address_and_says_so(served_site, browser):
+    base, _ = served_site
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(f"{base}/thu-tuc/1-001193/", wait_until="load")
+    share = page.get_by_role("region", name="Chia sẻ trang này")
+    share.get_by_role("link", name="Sao chép liên kết").click()
+    page.wait_for_function("() => document.querySelector('[data-copy-status]').textContent !== ''")
+    assert share.get_by_role("status").inner_text() == "Đã sao chép liên kết của trang."
+    assert page.evaluate("() => navigator.clipboard.readText()") == f"{base}/thu-tuc/1-001193/"
+    assert page.url == f"{base}/thu-tuc/1-001193/"  # the click did not navigate
+    context.close()
+
+
 def test_site_reads_without_javascript(served_site, browser):
     base, out = served_site
     context = browser.new_context(java_script_enabled=False)

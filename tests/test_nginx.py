@@ -37,7 +37,8 @@ def fetch(url, **headers):
 
 def test_security_headers_on_every_kind_of_response(nginx):
     base, site = nginx
-    for path in ("/", "/thu-tuc/1-001193/", "/feeds/tat-ca.atom.xml", "/theme/css/site.css", "/khong-co-trang-nay/"):
+    css = "/" + next((site / "theme" / "css").glob("site.*.css")).relative_to(site).as_posix()
+    for path in ("/", "/thu-tuc/1-001193/", "/feeds/tat-ca.atom.xml", css, "/khong-co-trang-nay/"):
         _, headers, _ = fetch(base + path)
         assert "default-src 'self'" in headers["Content-Security-Policy"], path
         assert "script-src 'self' 'wasm-unsafe-eval'" in headers["Content-Security-Policy"], path
@@ -59,6 +60,13 @@ def test_precompressed_files_types_and_caching(nginx):
     _, headers, _ = fetch(f"{base}/{mp3}")
     assert headers["Content-Type"] == "audio/mpeg" and "max-age=604800" in headers["Cache-Control"]
     assert "max-age=300" in fetch(base + "/")[1]["Cache-Control"]
+    # Content-hashed theme files and search chunks: a year; the search's entry files: as short as pages.
+    for pattern in ("theme/css/site.*.css", "theme/js/site.*.js", "pagefind/index/*.pf_index", "pagefind/*.pf_meta"):
+        hashed = next(site.glob(pattern)).relative_to(site).as_posix()
+        cache_control = fetch(f"{base}/{hashed}")[1]["Cache-Control"]
+        assert "max-age=31536000" in cache_control and "immutable" in cache_control, hashed
+    for entry in ("pagefind/pagefind.js", "pagefind/pagefind-entry.json"):
+        assert "max-age=300" in fetch(f"{base}/{entry}")[1]["Cache-Control"], entry
 
 
 def test_missing_page_gets_the_vietnamese_404(nginx):

@@ -60,7 +60,7 @@ def test_no_external_resources_are_loaded(site):
         doc = page(path)
         for url in doc.xpath("//link[@rel='stylesheet' or @rel='preload']/@href | //script/@src | //img/@src"):
             assert url.startswith(SITEURL + "/"), (path, url)
-    css = (site / "theme" / "css" / "site.css").read_text(encoding="utf-8")
+    css = next((site / "theme" / "css").glob("site.*.css")).read_text(encoding="utf-8")
     assert "http" not in css.replace("https://", "")  # only relative font URLs
     assert all((site / "theme" / "fonts" / f).exists() for f in re.findall(r"fonts/([\w.-]+\.woff2)", css))
 
@@ -337,3 +337,42 @@ def test_renamed_article_keeps_its_old_address(site):
     assert doc.xpath("//main//a/@href") == [new]
     redirects = (site / "redirects.map").read_text(encoding="utf-8")
     assert f"    /tin-tuc/2026/04/ap-dung-iso-9001-tai-trung-tam-phuc-vu-hanh-chinh-cong/ {new};" in redirects
+
+
+def test_theme_files_have_content_hashed_names(site):
+    """Stylesheets and scripts are linked under a name that changes with their content (so the server
+    can cache them for a year), minified in production, and no unhashed copy is left behind."""
+    import hashlib
+
+    doc = page(site / "index.html")
+    linked = doc.xpath("//link[@rel='stylesheet']/@href | //script/@src")
+    assert len(linked) == 3
+    for url in linked:
+        file = site / url[len(SITEURL) + 1:]
+        name, digest, suffix = file.name.split(".")
+        assert digest == hashlib.sha256(file.read_bytes()).hexdigest()[:10], url
+        assert not (file.parent / f"{name}.{suffix}").exists(), url
+    css = next((site / "theme" / "css").glob("site.*.css")).read_text(encoding="utf-8")
+    assert "/*" not in css and "\n  " not in css
+    assert page(site / "tim-kiem" / "index.html").xpath("//script[@type='module']/@src")[0].split("/")[-1].startswith("search.")
+
+
+def test_share_links_are_plain_links_to_the_canonical_address(site):
+    """Zalo, Facebook and copy-link on articles and procedures, with no third-party script."""
+    import base64
+    import json
+    from urllib.parse import parse_qs, urlsplit
+
+    article = next(p for p in articles(site) if not moved(p))
+    for path in (article, site / "thu-tuc" / "1-001193" / "index.html"):
+        doc = page(path)
+        canonical = doc.xpath("//link[@rel='canonical']/@href")[0]
+        share = doc.xpath("//section[@class='cc-share']")[0]
+        links = {text_of(a): a.get("href") for a in share.xpath(".//a")}
+        assert list(links) == ["Zalo", "Facebook", "Sao chép liên kết"], path
+        zalo = urlsplit(links["Zalo"])
+        assert (zalo.scheme, zalo.netloc, zalo.path) == ("https", "button-share.zalo.me", "/share_external")
+        assert json.loads(base64.b64decode(parse_qs(zalo.query)["d"][0])) == {"url": canonical}
+        assert parse_qs(urlsplit(links["Facebook"]).query)["u"] == [canonical]
+        assert links["Sao chép liên kết"] == canonical
+        assert all(src.startswith(SITEURL + "/") for src in doc.xpath("//script/@src"))

@@ -30,3 +30,22 @@
     box.hidden = false;
   });
 })();
+
+/* "Sao chép liên kết": copies the page's address and says so; without the clipboard the link stays
+   a plain link to the page, which residents can long-press to copy. */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var link = document.querySelector("[data-copy-link]");
+    var status = document.querySelector("[data-copy-status]");
+    if (!link || !status || !navigator.clipboard) { return; }
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      navigator.clipboard.writeText(link.href).then(function () {
+        status.textContent = "Đã sao chép liên kết của trang.";
+      }, function () {
+        status.textContent = "Không sao chép được: nhấn giữ liên kết để sao chép.";
+      });
+    });
+  });
+})();
