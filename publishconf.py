@@ -15,14 +15,10 @@ SITEURL = os.environ.get("SITEURL", "https://cchc.chilinh.haiphong.gov.vn").rstr
 FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
 # .gz and .br copies of every text file for the web server to send as they are, made after
-# everything else (including the search index of plugins/cchc_search); gzip headers carry no
-# time, so two builds give identical files.
-PLUGINS = PLUGINS + ["pelican.plugins.precompress"]  # noqa: F405
-PRECOMPRESS_GZIP = True
-PRECOMPRESS_BROTLI = True
-PRECOMPRESS_ZOPFLI = False
-PRECOMPRESS_ZSTANDARD = False
-PRECOMPRESS_TEXT_EXTENSIONS = {".html", ".css", ".js", ".xml", ".json", ".svg", ".txt", ".csv"}
+# everything else (including the search index of plugins/cchc_search), each distinct content
+# compressed once and kept in CACHE_PATH (plugins/cchc_precompress).
+PLUGINS = PLUGINS + ["cchc_precompress"]  # noqa: F405
+CCHC_PRECOMPRESS = True
 CCHC_MINIFY_CSS = True  # plugins/cchc_assets
 DRAFT_SAVE_AS = ""  # drafts and scheduled articles are previewed locally, never published
-DELETE_OUTPUT_DIRECTORY = False  # issue: atomic swap of the output folder comes with deploy work
+DELETE_OUTPUT_DIRECTORY = False  # cchc build writes a fresh folder and swaps it in on success

@@ -323,3 +323,27 @@ def test_old_address_already_used_by_another_page(fixture_site):
     fixture_site.write("articles/a.md", article(title="Bài A"))
     fixture_site.write("articles/b.md", article(title="Bài B", extra="dia_chi_cu: tin-tuc/2026/03/a/"))
     assert_fails_with(fixture_site, "b.md, dòng 9, khóa “dia_chi_cu”: địa chỉ cũ “tin-tuc/2026/03/a/” đang là địa chỉ của một trang khác.")
+
+
+def test_precompressed_copies_come_from_the_cache_when_unchanged(fixture_site):
+    """A production build compresses only the text files whose content it has not compressed
+    before (plugins/cchc_precompress); the copies are exact either way."""
+    import brotli
+
+    fixture_site.write("articles/a.md", article(title="Bài thứ nhất", date="2026-03-05 09:30"))
+    fixture_site.write("articles/b.md", article(title="Bài thứ hai", date="2026-03-06 09:30"))
+    assert fixture_site.build().returncode == 0
+    store = fixture_site.cache / "precompress"
+    first = {p.name for p in store.glob("*/*")}
+    fixture_site.write("articles/b.md", article(title="Bài thứ hai", date="2026-03-06 09:30",
+                                               body="\nMột câu mới biên tập viên vừa thêm.\n"))
+    assert fixture_site.build().returncode == 0
+    added = {p.name for p in store.glob("*/*")} - first
+    texts = [p for p in fixture_site.output.rglob("*") if p.suffix in {".html", ".xml", ".css", ".js", ".json"}
+             and p.stat().st_size >= 20]
+    # The edited article, its feeds, search files and the pages listing its text: a few, not all.
+    assert 0 < len(added) / 2 < len(texts) / 4, (len(added), len(texts))
+    for path in texts:
+        copy = path.with_name(path.name + ".br")
+        assert not copy.exists() or brotli.decompress(copy.read_bytes()) == path.read_bytes(), path
+    assert brotli.decompress((fixture_site.output / "index.html.br").read_bytes()) == (fixture_site.output / "index.html").read_bytes()

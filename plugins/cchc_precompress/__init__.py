@@ -1,0 +1,23 @@
+"""cchc_precompress — .br and .gz copies of every text file, each distinct content compressed once.
+
+pelican-precompress, used before, compresses every file on every build. Our builds always write into
+a fresh folder (cchc build swaps folders so a failed build never touches the old one), so each
+production build paid brotli's slowest, best quality again for every page: about two thirds of a
+5,000-article build (benchmarks/results.md). This plugin makes the same files — brotli quality 11 in
+text mode, gzip level 9 with no timestamp, no copy when it would not be smaller — and keeps them in
+CACHE_PATH/precompress/ under the SHA-256 of the original, so a build compresses only what changed
+since an earlier build that used the same cache. Entries unused for CCHC_PRECOMPRESS_KEEP_DAYS are
+removed.
+
+Runs when everything else is written (registered last: after the search index of cchc_search).
+Settings read: CCHC_PRECOMPRESS (publishconf.py), CCHC_PRECOMPRESS_EXTENSIONS, CACHE_PATH,
+OUTPUT_PATH, CCHC_PRECOMPRESS_KEEP_DAYS (30).
+"""
+
+from pelican import signals
+
+from .compress import finalized
+
+
+def register():
+    signals.finalized.connect(finalized)
