@@ -109,9 +109,15 @@ def measure(command: list[str], log: pathlib.Path, cwd: pathlib.Path | None = No
             "max_process_rss_mb": round(usage.ru_maxrss / 1024, 1)}
 
 
-def production(site: pathlib.Path, out: pathlib.Path, log: pathlib.Path) -> dict:
+def production(site: pathlib.Path, out: pathlib.Path, log: pathlib.Path, cold: bool = True) -> dict:
+    """`cchc build --production`, run in the site's folder so its caches (CACHE_PATH "cache": the
+    precompressed copies of plugins/cchc_precompress) are the site's own. cold=True empties them
+    first (a fresh CI machine); cold=False keeps what the previous build left (a later publication)."""
     shutil.rmtree(out, ignore_errors=True)
-    return measure([str(BIN / "cchc"), "build", "--production", "--content", str(site / "content"), "-o", str(out)], log)
+    if cold:
+        shutil.rmtree(site / "cache", ignore_errors=True)
+    return measure([str(BIN / "cchc"), "build", "--production", "--content", str(site / "content"), "-o", str(out)],
+                   log, cwd=site)
 
 
 def bare_pelican(site: pathlib.Path, log: pathlib.Path) -> dict:
@@ -381,6 +387,14 @@ def bench_size(articles: int, args, work: pathlib.Path) -> dict:
     prod = production(site, out, logs / "production.log")
     result.update({f"production_{k}": v for k, v in prod.items()})
     result.update({f"output_{k}": v for k, v in output_size(out).items()})
+    print(f"[{articles}] production build again after editing one article (caches kept) …", flush=True)
+    path, edit = edits(site)["article"]
+    original = path.read_text("utf-8")
+    edit(path)
+    warm = production(site, site / "output-warm", logs / "production-warm.log", cold=False)
+    path.write_text(original, "utf-8")
+    shutil.rmtree(site / "output-warm", ignore_errors=True)
+    result.update({f"production_warm_{k}": v for k, v in warm.items()})
     print(f"[{articles}] plain Pelican …", flush=True)
     bare = bare_pelican(site / "bare", logs / "bare.log")
     result.update({f"bare_pelican_{k}": v for k, v in bare.items()})

@@ -61,6 +61,8 @@ def markdown(results: dict) -> str:
     row("(a) Project, `cchc build --production`: time", lambda r: f"{r['production_seconds']} s")
     row("(a) peak RSS, process tree (sampled)", lambda r: f"{r['production_peak_rss_mb']} MB")
     row("(a) max RSS, largest process (wait4)", lambda r: f"{r['production_max_process_rss_mb']} MB")
+    row("(a) again after editing one article, caches kept: time",
+        lambda r: f"{r['production_warm_seconds']} s" if "production_warm_seconds" in r else "—")
     row("(b) Plain Pelican 4.12, same articles: time", lambda r: f"{r['bare_pelican_seconds']} s")
     row("(b) peak RSS", lambda r: f"{r['bare_pelican_peak_rss_mb']} MB")
     row("(b) warnings (unknown `{thu-tuc}` links)", lambda r: _n(r.get("bare_pelican_warnings")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 
 
@@ -33,6 +34,8 @@ def article_generator_finalized(generator):
     limit = generator.settings.get("CCHC_RELATED_MAX", 4)
     articles = generator.articles
     scores = _score_pairs(articles)
+    newest = [-article.date.timestamp() for article in articles]  # once, not once per comparison
     for n, article in enumerate(articles):
-        ranked = sorted(scores[n].items(), key=lambda item: (-item[1], -articles[item[0]].date.timestamp()))
-        article.related = [articles[j] for j, _score in ranked[:limit]]
+        # nsmallest(k, …) == sorted(…)[:k], ties included, without sorting every candidate.
+        ranked = heapq.nsmallest(limit, scores[n].items(), key=lambda item: (-item[1], newest[item[0]]))
+        article.related = [articles[j] for j, _score in ranked]
