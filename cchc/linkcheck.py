@@ -6,6 +6,7 @@ Markdown file it came from (settings["CCHC_WRITTEN"], filled by cchc_content whi
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from urllib.parse import unquote, urlsplit
@@ -21,6 +22,8 @@ def broken_links(output: str, siteurl: str, written: dict[str, str]) -> list[Pro
     site = urlsplit(siteurl)
     ids: dict[str, set[str]] = {}
     problems = []
+    # Every page links the same menu, feeds and listings: ask the file system once per target.
+    exists = functools.lru_cache(maxsize=None)(os.path.exists)
 
     def ids_of(path):
         if path not in ids:
@@ -55,7 +58,7 @@ def broken_links(output: str, siteurl: str, written: dict[str, str]) -> list[Pro
                 target = os.path.join(output, rel)
                 if rel == "" or rel.endswith("/"):
                     target = os.path.join(target, "index.html")
-                if not os.path.exists(target):
+                if not exists(target):
                     problems.append(_problem(source_path, url, f"dẫn tới trang “{unquote(parts.path)}” không có trên trang web."))
                     continue
             fragment = unquote(parts.fragment)

@@ -17,7 +17,9 @@ TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # Characters that are invisible but break search, slugs and de-duplication: zero-width space,
 # joiners, LTR/RTL marks (seen inside "đăng k\u200eý" in real records), BOM, soft hyphen.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"))
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS))
+_HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 # U+00D0 (Icelandic eth) is a common mistype of U+0110 (Đ).
 _MISTYPES = {0x00D0: "\u0110"}
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -39,11 +41,11 @@ def normalize_line(text: str) -> str:
 def problems(text: str) -> list[str]:
     """What normalize() would change, described for an editor (empty when the text is clean)."""
     found = []
-    if any(ord(c) in _INVISIBLE for c in text):
+    if _HAS_INVISIBLE.search(text):
         found.append("có ký tự ẩn (khoảng trắng độ rộng 0, dấu định hướng…)")
     if "\u00d0" in text:
         found.append("có chữ “Ð” (eth) gõ nhầm thay cho “Đ”")
-    if unicodedata.normalize("NFC", text) != text:
+    if not unicodedata.is_normalized("NFC", text):
         found.append("dấu thanh viết tách rời (không ở dạng Unicode dựng sẵn NFC)")
     return found
 
