@@ -178,9 +178,14 @@ class Server:
         link = shlex.quote(f"{self.base}/.current-{name}")
         self.run(f"test -d {q}/releases/{name}\nln -sfn releases/{name} {link}\nmv -T {link} {q}/current")
 
-    def reload(self) -> None:
-        if self.config.reload:
+    def reload(self, live: str) -> None:
+        if not self.config.reload:
+            return
+        try:
             self.run(self.config.reload)
+        except DeployError as error:
+            raise DeployError(f"Bản {live} đã chạy, nhưng lệnh tải lại máy chủ web (CCHC_DEPLOY_RELOAD) không thành "
+                              f"công, nên các chuyển hướng mới chưa có hiệu lực. {error}") from None
 
 
 def release_name(now: dt.datetime | None = None, revision: str | None = None) -> str:
@@ -213,7 +218,7 @@ def publish(output: pathlib.Path, config: Config, name: str, say=print) -> str:
     server.switch(name)
     say(f"Đã chuyển trang đang chạy sang bản {name}" + (f" (bản trước: {current})." if current else "."))
     prune(server, keep=config.keep, live=name, previous=current)
-    server.reload()
+    server.reload(name)
     return name
 
 
@@ -242,7 +247,7 @@ def rollback(config: Config, to: str | None = None, say=print) -> str:
         target = older[-1]
     server.switch(target)
     say(f"Đã quay lại bản {target}" + (f" (thay cho {current})." if current else "."))
-    server.reload()
+    server.reload(target)
     return target
 
 

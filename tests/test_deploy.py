@@ -277,3 +277,12 @@ def test_example_configuration_and_pipeline_use_real_commands():
                                     capture_output=True, text=True)
             assert result.returncode == 0, line
     assert ".venv/bin/cchc deploy output" in pipeline["deploy"]["script"]  # deploys the tested artifact
+
+
+def test_failed_reload_is_reported_but_the_release_stays_live(portal, site):
+    base = portal["base"]
+    time.sleep(1.05)
+    result = cchc_deploy(dict(portal["env"], CCHC_DEPLOY_RELOAD="exit 3"), str(site))
+    assert result.returncode == 1
+    assert f"Bản {live(base)} đã chạy, nhưng lệnh tải lại máy chủ web (CCHC_DEPLOY_RELOAD) không thành công" in result.stderr
+    assert len(os.listdir(base / "releases")) == 2
