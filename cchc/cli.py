@@ -118,8 +118,10 @@ def _build(args) -> int:
 def _check(args) -> int:
     """Everything a build checks, reported at once; nothing is written anywhere."""
     with tempfile.TemporaryDirectory(prefix="cchc-check-") as tmp:
+        # Nothing is kept, so the .br/.gz copies would be work thrown away.
         settings = _run_pelican(args.production, {**_settings_override(args), "OUTPUT_PATH": tmp,
-                                                  "CACHE_PATH": os.path.join(tmp, ".cache")})
+                                                  "CACHE_PATH": os.path.join(tmp, ".cache"),
+                                                  "CCHC_PRECOMPRESS": False})
     if settings is None:
         return 1
     _print_notices(settings)
