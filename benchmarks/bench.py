@@ -110,14 +110,14 @@ def measure(command: list[str], log: pathlib.Path, cwd: pathlib.Path | None = No
 
 
 def production(site: pathlib.Path, out: pathlib.Path, log: pathlib.Path, cold: bool = True) -> dict:
-    """`cchc build --production`, run in the site's folder so its caches (CACHE_PATH "cache": the
-    precompressed copies of plugins/cchc_precompress) are the site's own. cold=True empties them
-    first (a fresh CI machine); cold=False keeps what the previous build left (a later publication)."""
+    """`cchc build --production` with the site's own cache folder (the precompressed copies of
+    plugins/cchc_precompress). cold=True empties it first (a fresh CI machine); cold=False keeps
+    what the previous build left (a later publication)."""
     shutil.rmtree(out, ignore_errors=True)
     if cold:
         shutil.rmtree(site / "cache", ignore_errors=True)
-    return measure([str(BIN / "cchc"), "build", "--production", "--content", str(site / "content"), "-o", str(out)],
-                   log, cwd=site)
+    return measure([str(BIN / "cchc"), "build", "--production", "--content", str(site / "content"), "-o", str(out),
+                    "--cache", str(site / "cache")], log)
 
 
 def bare_pelican(site: pathlib.Path, log: pathlib.Path) -> dict:

@@ -2,7 +2,8 @@
 
 Subcommands:
   cchc check [--production] [--content DIR]            every problem of content and data at once
-  cchc build [--production] [-o DIR] [--siteurl URL]   build the site into a new folder and swap it
+  cchc build [--production] [-o DIR] [--siteurl URL] [--cache DIR]
+                                                       build the site into a new folder and swap it
                                                        in only on success
   cchc report (--quarter I/2026 | --year 2026) [--date YYYY-MM-DD] [-o DIR]
                                                        the communication report (task 02) as
@@ -100,7 +101,10 @@ def _build(args) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     fresh = pathlib.Path(tempfile.mkdtemp(prefix=f".{target.name}.moi-", dir=target.parent))
     try:
-        settings = _run_pelican(args.production, {**_settings_override(args), "OUTPUT_PATH": str(fresh)})
+        override = {**_settings_override(args), "OUTPUT_PATH": str(fresh)}
+        if args.cache:
+            override["CACHE_PATH"] = os.path.abspath(args.cache)
+        settings = _run_pelican(args.production, override)
         if settings is None:
             return 1
         old = target.with_name(f".{target.name}.cu-{os.getpid()}")
@@ -301,6 +305,7 @@ def main(argv=None) -> int:
     build.add_argument("--production", action="store_true", help="dùng publishconf.py (bản chính thức)")
     build.add_argument("-o", "--output", help="thư mục đầu ra (mặc định: output/)")
     build.add_argument("--siteurl", help="địa chỉ trang (mặc định theo tệp cấu hình)")
+    build.add_argument("--cache", help="thư mục bộ nhớ đệm, gồm các bản nén sẵn (mặc định: cache/)")
     build.set_defaults(func=_build)
 
     preview = commands.add_parser("preview", help="xem trước: dựng, phục vụ và tự tải lại khi lưu tệp")
