@@ -217,15 +217,15 @@ def publish(output: pathlib.Path, config: Config, name: str, say=print) -> str:
     server.run(f"mv {q}/releases/.{name}.partial {q}/releases/{name}")
     server.switch(name)
     say(f"Đã chuyển trang đang chạy sang bản {name}" + (f" (bản trước: {current})." if current else "."))
-    prune(server, keep=config.keep, live=name, previous=current)
+    prune(server, releases + [name], keep=config.keep, live=name, previous=current)
     server.reload(name)
     return name
 
 
-def prune(server: Server, keep: int, live: str, previous: str | None) -> None:
-    """Remove all but the newest KEEP releases (never the live one or the one before it), and the
+def prune(server: Server, releases: list[str], keep: int, live: str, previous: str | None) -> None:
+    """Remove all but the newest KEEP of RELEASES (never the live one or the one before it), and the
     leftovers of interrupted uploads."""
-    releases, _ = server.state()
+    releases = sorted(releases)
     doomed = [r for r in releases[:-keep] if r not in (live, previous)]
     q = shlex.quote(server.base)
     script = f"cd {q}/releases\n" + "".join(f"rm -rf -- {r}\n" for r in doomed)

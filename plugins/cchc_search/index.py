@@ -18,9 +18,9 @@ class SearchIndexError(RuntimeError):
 # Where the pages that carry data-pagefind-body live (articles, procedures, pages). Pagefind reads
 # only these: parsing the listing pages too cost a third of its time and memory at 5,000 articles
 # (benchmarks/HISTORY.md). check_glob() makes sure no indexable page falls outside it.
-GLOB = "{tin-tuc/*/*/*/index.html,thu-tuc/*/index.html,*/index.html}"
-_GLOB_PARTS = [re.compile(r"^tin-tuc/[^/]+/[^/]+/[^/]+/index\.html$"), re.compile(r"^thu-tuc/[^/]+/index\.html$"),
-               re.compile(r"^[^/]+/index\.html$")]
+PATTERNS = ("tin-tuc/*/*/*/index.html", "thu-tuc/*/index.html", "*/index.html")  # "*": one path segment
+GLOB = "{" + ",".join(PATTERNS) + "}"
+_GLOB_PARTS = [re.compile("^" + re.escape(p).replace(r"\*", "[^/]+") + "$") for p in PATTERNS]
 
 
 def check_glob(output: pathlib.Path) -> None:
