@@ -46,9 +46,10 @@ from .errors import NOTICES, ContentError, sort_key
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
-def _run_pelican(production: bool, override: dict, fatal: bool = True):
+def _run_pelican(production: bool, override: dict, fatal: bool = True, pelican_class=None):
     """Builds the site in this process; returns the settings (with the notices in
-    settings[NOTICES]), or None after printing the editors' error list."""
+    settings[NOTICES]), or None after printing the editors' error list. pelican_class: a Pelican
+    subclass that keeps what it built (cchc.incremental)."""
     from pelican import Pelican
     from pelican.log import init as init_logging
     from pelican.settings import read_settings
@@ -58,7 +59,7 @@ def _run_pelican(production: bool, override: dict, fatal: bool = True):
     init_logging(level=logging.WARNING, fatal="warnings" if fatal else "")
     try:
         settings = read_settings(str(settings_file), override=override)
-        Pelican(settings).run()
+        (pelican_class or Pelican)(settings).run()
     except ContentError as error:
         print(str(error), file=sys.stderr)
         return None
@@ -98,25 +99,38 @@ def _build(args) -> int:
         os.environ["SITEURL"] = args.siteurl
     settings_file = ROOT / ("publishconf.py" if args.production else "pelicanconf.py")
     target = pathlib.Path(args.output or read_settings(str(settings_file))["OUTPUT_PATH"]).resolve()
+    override = _settings_override(args)
+    if args.cache:
+        override["CACHE_PATH"] = os.path.abspath(args.cache)
+    settings = build_and_swap(target, args.production, override)
+    if settings is None:
+        return 1
+    _print_notices(settings)
+    print(f"Đã dựng xong trang vào {target}")
+    return 0
+
+
+def build_and_swap(target: pathlib.Path, production: bool, override: dict, pelican_class=None,
+                   after_build=None):
+    """Builds into a fresh folder beside target and renames it into place on success (the old
+    folder is removed); returns the settings, or None (problems printed, target untouched).
+    after_build(fresh) runs after the swap with the folder the build wrote into."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fresh = pathlib.Path(tempfile.mkdtemp(prefix=f".{target.name}.moi-", dir=target.parent))
     try:
-        override = {**_settings_override(args), "OUTPUT_PATH": str(fresh)}
-        if args.cache:
-            override["CACHE_PATH"] = os.path.abspath(args.cache)
-        settings = _run_pelican(args.production, override)
+        settings = _run_pelican(production, {**override, "OUTPUT_PATH": str(fresh)}, pelican_class=pelican_class)
         if settings is None:
-            return 1
+            return None
         old = target.with_name(f".{target.name}.cu-{os.getpid()}")
         if target.exists():
             target.rename(old)
         fresh.rename(target)
         shutil.rmtree(old, ignore_errors=True)
+        if after_build is not None:
+            after_build(fresh)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
-    _print_notices(settings)
-    print(f"Đã dựng xong trang vào {target}")
-    return 0
+    return settings
 
 
 def _check(args) -> int:

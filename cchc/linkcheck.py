@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
 from . import source
@@ -16,6 +17,34 @@ from .errors import Problem
 
 _LINK = re.compile(r"""\b(?:href|src)=(["'])(?P<url>[^"'#][^"']*|#[^"']+)\1""")
 _ID = re.compile(r"""\bid=(["'])(?P<id>[^"']+)\1""")
+
+
+def _targets(text: str, page: str, output: str, site) -> Iterator[tuple[str, str, str]]:
+    """(url as written, file it leads to or None for a link to another website, #fragment) for
+    every link of a built page."""
+    for match in _LINK.finditer(text):
+        url = match["url"]
+        parts = urlsplit(url)
+        if parts.scheme in ("mailto", "tel", "data", "javascript"):
+            continue
+        if parts.scheme or parts.netloc:
+            if parts.netloc != site.netloc:
+                continue  # another website
+            path = parts.path[len(site.path.rstrip("/")):]
+        elif url.startswith("#"):
+            path = None
+        elif parts.path.startswith("/"):
+            path = parts.path
+        else:
+            path = os.path.join(os.path.dirname("/" + os.path.relpath(page, output)), parts.path)
+        if path is None:
+            target = page
+        else:
+            rel = unquote(path).lstrip("/")
+            target = os.path.join(output, rel)
+            if rel == "" or rel.endswith("/"):
+                target = os.path.join(target, "index.html")
+        yield url, target, unquote(parts.fragment)
 
 
 def broken_links(output: str, siteurl: str, written: dict[str, str]) -> list[Problem]:
@@ -36,35 +65,23 @@ def broken_links(output: str, siteurl: str, written: dict[str, str]) -> list[Pro
             continue
         with open(page, encoding="utf-8") as handle:
             text = handle.read()
-        for match in _LINK.finditer(text):
-            url = match["url"]
-            parts = urlsplit(url)
-            if parts.scheme in ("mailto", "tel", "data", "javascript"):
+        for url, target, fragment in _targets(text, page, output, site):
+            if target != page and not exists(target):
+                path = urlsplit(url).path
+                problems.append(_problem(source_path, url, f"dẫn tới trang “{unquote(path)}” không có trên trang web."))
                 continue
-            if parts.scheme or parts.netloc:
-                if parts.netloc != site.netloc:
-                    continue  # another website
-                path = parts.path[len(site.path.rstrip("/")):]
-            elif url.startswith("#"):
-                path = None
-            elif parts.path.startswith("/"):
-                path = parts.path
-            else:
-                path = os.path.join(os.path.dirname("/" + os.path.relpath(page, output)), parts.path)
-            if path is None:
-                target = page
-            else:
-                rel = unquote(path).lstrip("/")
-                target = os.path.join(output, rel)
-                if rel == "" or rel.endswith("/"):
-                    target = os.path.join(target, "index.html")
-                if not exists(target):
-                    problems.append(_problem(source_path, url, f"dẫn tới trang “{unquote(parts.path)}” không có trên trang web."))
-                    continue
-            fragment = unquote(parts.fragment)
             if fragment and target.endswith(".html") and fragment not in ids_of(target):
                 problems.append(_problem(source_path, url, f"dẫn tới mục “#{fragment}” không có trong trang đích."))
     return problems
+
+
+def fragment_targets(page: str, output: str, siteurl: str) -> set[str]:
+    """The built pages a page links to with a #fragment: when one of them changes, the links of
+    this page must be checked again (used by the incremental preview, cchc.incremental)."""
+    with open(page, encoding="utf-8") as handle:
+        text = handle.read()
+    return {os.path.normpath(target) for _url, target, fragment in _targets(text, page, output, urlsplit(siteurl))
+            if fragment and target != page}
 
 
 def _problem(source_path: str, url: str, message: str) -> Problem:

@@ -1,0 +1,203 @@
+"""The preview's incremental updates (cchc.incremental through cchc.preview.Builder, the worker
+process `cchc preview` runs): after body edits the output is byte for byte what a full build of the
+same sources writes; anything else is a full build; mistakes leave the output untouched; memory
+does not grow with the number of updates."""
+
+from __future__ import annotations
+
+import hashlib
+import pathlib
+import random
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import BUILD_DATE, ROOT
+
+from cchc.preview import Builder
+
+SITEURL = "http://127.0.0.1:8000"
+
+
+def tree(folder: pathlib.Path) -> dict[str, str]:
+    """Every file outside pagefind/ (Pagefind's chunk names are not reproducible) → sha256."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.relative_to(folder).as_posix().startswith("pagefind/")}
+
+
+def full_build(content: pathlib.Path, output: pathlib.Path, cache: pathlib.Path) -> dict[str, str]:
+    result = subprocess.run([sys.executable, "-m", "cchc.cli", "build", "--content", str(content), "-o", str(output),
+                             "--siteurl", SITEURL, "--cache", str(cache)], cwd=ROOT, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return tree(output)
+
+
+def assert_same(incremental: dict, full: dict):
+    assert incremental.keys() == full.keys(), sorted(incremental.keys() ^ full.keys())
+    differ = sorted(name for name in full if incremental[name] != full[name])
+    assert not differ, differ
+
+
+@pytest.fixture
+def preview(tmp_path, monkeypatch):
+    """The real content in a temporary folder, with the preview's worker built on it."""
+    monkeypatch.setenv("CCHC_BUILD_DATE", BUILD_DATE)
+    monkeypatch.delenv("SITEURL", raising=False)
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    builder = Builder(content, tmp_path / "output", SITEURL, cache=tmp_path / "cache", search=False,
+                      log=tmp_path / "preview.log")
+    assert builder.start(), builder.log.read_text("utf-8")
+    yield builder
+    builder.stop()
+
+
+def body_edits(rng: random.Random, articles: list[pathlib.Path]):
+    """Edits an editor makes to the text of an article (never to its header lines)."""
+    codes = ["1.001193", "1.000894", "2.000635", "1.001612"]
+
+    def add_paragraph(text, path):
+        return text.rstrip("\n") + f"\n\nThông tin bổ sung số {rng.randint(1, 999)}: người dân có thể gọi đường dây nóng để được hướng dẫn.\n"
+
+    def add_heading(text, path):  # a new #anchor and a new entry in the page
+        return text.rstrip("\n") + f"\n\n## Câu hỏi thường gặp {rng.randint(1, 99)}\n\nTrả lời ngắn gọn, dễ hiểu.\n"
+
+    def change_words(text, path):
+        head, _, body = text.partition("\n\n")
+        return head + "\n\n" + body.replace("người dân", "công dân", 1).replace("phường", "Phường", 1)
+
+    def procedure_link(text, path):
+        code = rng.choice(codes)
+        return text.rstrip("\n") + f"\n\nXem [hồ sơ cần chuẩn bị]({{thu-tuc}}{code}#ho-so).\n"
+
+    def article_link(text, path):
+        other = rng.choice([a for a in articles if a != path])
+        return text.rstrip("\n") + f"\n\nĐọc thêm bài [{other.stem.replace('-', ' ')}]({{filename}}{other.name}).\n"
+
+    def table(text, path):
+        return text.rstrip("\n") + "\n\n| Thủ tục | Thời hạn |\n|---|---|\n| Khai sinh | Trong ngày |\n| Kết hôn | 05 ngày |\n"
+
+    def remove_paragraph(text, path):
+        head, _, body = text.partition("\n\n")
+        paragraphs = body.split("\n\n")
+        plain = [i for i, p in enumerate(paragraphs) if p and not p.startswith(("#", "!", "|", "-", "<", "[[")) and "{" not in p]
+        if len(plain) > 2:
+            del paragraphs[rng.choice(plain[1:])]
+        return head + "\n\n" + "\n\n".join(paragraphs)
+
+    return [add_paragraph, add_heading, change_words, procedure_link, article_link, table, remove_paragraph]
+
+
+def test_random_body_edits_give_the_same_files_as_a_full_build(preview, tmp_path):
+    rng = random.Random(20261126)
+    articles = sorted((preview.content / "articles").rglob("*.md"))
+    pages = sorted((preview.content / "pages").glob("*.md"))
+    edits = body_edits(rng, articles)
+    for round_ in range(2):
+        for _ in range(6):
+            path = rng.choice(articles + pages[:2])
+            edit = rng.choice(edits)
+            before = path.read_text("utf-8")
+            after = edit(before, path)
+            if after == before:
+                continue
+            path.write_text(after, "utf-8")
+            assert preview.rebuild() == "update", (path.name, edit.__name__)
+        assert_same(tree(preview.output), full_build(preview.content, tmp_path / f"full-{round_}", tmp_path / f"cache-{round_}"))
+
+
+def test_a_changed_header_gets_a_full_build(preview, tmp_path):
+    path = preview.content / "articles" / "2026" / "thanh-toan-truc-tuyen-le-phi-ho-tich.md"
+    text = path.read_text("utf-8")
+    path.write_text(re.sub(r"^Title: .*$", "Title: Thanh toán trực tuyến lệ phí hộ tịch ngay tại nhà", text, count=1,
+                           flags=re.M), "utf-8")
+    assert preview.rebuild() == "full"
+    assert_same(tree(preview.output), full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
+    # and the new worker updates the next body edit by itself
+    path.write_text(path.read_text("utf-8") + "\nThêm một câu vào cuối bài.\n", "utf-8")
+    assert preview.rebuild() == "update"
+    assert "Thêm một câu vào cuối bài." in (preview.output / "tin-tuc").joinpath(
+        *_url_of(preview.output, "thanh-toan-truc-tuyen-le-phi-ho-tich")).read_text("utf-8")
+
+
+def _url_of(output: pathlib.Path, slug: str) -> tuple[str, ...]:
+    found = sorted(output.glob(f"tin-tuc/*/*/{slug}/index.html"))
+    assert found, slug
+    return found[0].relative_to(output / "tin-tuc").parts
+
+
+@pytest.mark.parametrize("added, message", [
+    ("Xem [thủ tục]({thu-tuc}9.999999).", "liên kết tới thủ tục “9.999999”"),
+    ("Xem [mục này](#khong-co-muc-nay).", "không có mục (tiêu đề) nào mang tên này"),
+    ("Xem [trang liên hệ](/lien-he-cu/).", "dẫn tới trang “/lien-he-cu/” không có trên trang web"),
+    ("<script>alert(1)</script>", "có thể chạy mã độc"),
+])
+def test_a_mistake_in_the_body_writes_nothing_and_says_where(preview, added, message):
+    path = preview.content / "articles" / "2026" / "ra-mat-zalo-oa-ubnd-phuong-chi-linh.md"
+    before = tree(preview.output)
+    original = path.read_text("utf-8")
+    path.write_text(original.rstrip("\n") + "\n\n" + added + "\n", "utf-8")
+    logged = len(preview.log.read_text("utf-8"))
+    assert preview.rebuild() == "problems"
+    err = preview.log.read_text("utf-8")[logged:]
+    assert "ra-mat-zalo-oa-ubnd-phuong-chi-linh.md, dòng" in err and message in err, err
+    assert tree(preview.output) == before
+    # fixed: the next save is an update again
+    path.write_text(original.rstrip("\n") + "\n\nĐã sửa.\n", "utf-8")
+    assert preview.rebuild() == "update"
+    assert tree(preview.output) != before
+
+
+def test_new_deleted_and_non_markdown_files_get_a_full_build(preview):
+    new = preview.content / "articles" / "2026" / "bai-moi-them.md"
+    source = preview.content / "articles" / "2026" / "thanh-toan-truc-tuyen-le-phi-ho-tich.md"
+    new.write_text(source.read_text("utf-8").replace("Title: ", "Title: Bản mới: ", 1), "utf-8")
+    assert preview.rebuild() == "full"
+    assert list(preview.output.glob("tin-tuc/*/*/bai-moi-them/index.html"))
+    new.unlink()
+    assert preview.rebuild() == "full"
+    assert not list(preview.output.glob("tin-tuc/*/*/bai-moi-them/index.html"))
+    data = preview.content / "data" / "chuyen-muc.yaml"
+    data.write_text(data.read_text("utf-8") + "\n", "utf-8")
+    assert preview.rebuild() == "full"
+
+
+def test_memory_does_not_grow_with_updates(preview):
+    """Pelican memoises every rendering on its classes; an update drops the edited article's."""
+    path = preview.content / "articles" / "2026" / "cai-cach-thu-tuc-tao-thuan-loi-cho-ho-kinh-doanh.md"
+    original = path.read_text("utf-8")
+    path.write_text(original + "\nLần sửa 0.\n", "utf-8")
+    assert preview.rebuild() == "update"
+    first = preview.ask("stats")
+    for number in range(1, 31):
+        path.write_text(original + f"\nLần sửa {number}.\n", "utf-8")
+        assert preview.rebuild() == "update"
+    last = preview.ask("stats")
+    assert last["memo_entries"] == first["memo_entries"]
+    assert last["summary_entries"] == first["summary_entries"]
+    assert last["tracked_writes"] == first["tracked_writes"]
+    assert "Lần sửa 30." in (preview.output / "tin-tuc").joinpath(
+        *_url_of(preview.output, "cai-cach-thu-tuc-tao-thuan-loi-cho-ho-kinh-doanh")).read_text("utf-8")
+
+
+def test_the_search_index_follows_an_update(tmp_path, monkeypatch):
+    monkeypatch.setenv("CCHC_BUILD_DATE", BUILD_DATE)
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    builder = Builder(content, tmp_path / "output", SITEURL, cache=tmp_path / "cache")
+    assert builder.start()
+    try:
+        entry = builder.output / "pagefind" / "pagefind-entry.json"
+        before = entry.read_text("utf-8")
+        path = content / "articles" / "2026" / "ra-mat-zalo-oa-ubnd-phuong-chi-linh.md"
+        path.write_text(path.read_text("utf-8") + "\nTừ khóa kiểm thử xyzzykhoamoi.\n", "utf-8")
+        assert builder.rebuild() == "update"
+        builder.ask("wait-search")
+        assert entry.read_text("utf-8") != before
+        assert not list(tmp_path.glob(".output.tim-kiem-*")), "the new index folder was not swapped in"
+    finally:
+        builder.stop()
