@@ -12,8 +12,9 @@ so they never compete for the two cores:
 
 For the reference size (--reference, 5,000 by default) also:
 
-  d. the rebuild after editing one article, one procedure and one data file, with the command the
-     preview server (`cchc preview`) runs on every save: today that is a full build;
+  d. save-to-preview with the preview server's own machinery (cchc.preview.Builder): the first
+     build, the update after one article's body is edited, 100 consecutive updates (time and the
+     worker's memory), and the full builds after one procedure and one data file are edited;
   f. the bytes a reader's browser downloads for one article page and one procedure page;
   g. the search index (pagefind/) and the bytes to the first search result, by
      scripts/measure_search.py (imported, pointed at the reference content);
@@ -47,14 +48,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
-from cchc.preview import build_command  # noqa: E402
 
 BIN = pathlib.Path(sys.executable).parent
 ENV = {**os.environ, "CCHC_BUILD_DATE": generate.BUILD_DATE, "PYTHONHASHSEED": "0"}
 ENV.pop("SITEURL", None)  # production builds use publishconf.py's address
 PREVIEW_SITEURL = "http://127.0.0.1:8000"
-LIVERELOAD_DELAY_S = 0.3  # cchc/preview.py waits this long after a save before rebuilding
+LIVERELOAD_POLL_S = 0.8  # livereload looks for saved files every 0.8 s (livereload/handlers.py)
 MB = 1024 * 1024
+MEMORY_NOISE_MB = 10  # allocator noise allowed over the repeated preview updates
 
 BUDGETS = {
     "production_to_bare_ratio": 1.25,  # full production build of R ≤ 1.25 × bare Pelican, 5,000 articles
@@ -173,16 +174,114 @@ def edits(site: pathlib.Path) -> dict[str, tuple[pathlib.Path, callable]]:
     return {"article": (article, edit_article), "procedure": (procedure, edit_procedure), "data": (data_file, edit_data)}
 
 
-def save_to_preview(site: pathlib.Path, logs: pathlib.Path) -> dict:
+class TreeSampler:
+    """Peak of the sum of RSS over a process and its children, sampled every 50 ms in a thread."""
+
+    def __init__(self, pid: int):
+        import threading
+
+        self.root, self.peak, self.running = psutil.Process(pid), 0, True
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while self.running:
+            try:
+                total = 0
+                for p in [self.root, *self.root.children(recursive=True)]:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+                self.peak = max(self.peak, total)
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+    def stop(self) -> float:
+        self.running = False
+        self.thread.join()
+        return round(self.peak / MB, 1)
+
+
+def save_to_preview(site: pathlib.Path, logs: pathlib.Path, repeats: int = 100) -> dict:
+    """What `cchc preview` does after a save (cchc.preview.Builder, in its worker process): the
+    first full build, an update after one article's body is edited, `repeats` consecutive updates
+    (time and the worker's memory), and the full builds after a procedure and a data file edit."""
+    from cchc.preview import Builder
+
     out = site / "preview"
-    command = build_command(site / "content", out, PREVIEW_SITEURL)
-    results = {"first_build": measure(command, logs / "preview-first.log")}
-    for kind, (path, edit) in edits(site).items():
+    shutil.rmtree(out, ignore_errors=True)
+    os.environ.update(CCHC_BUILD_DATE=generate.BUILD_DATE)
+    builder = Builder(site / "content", out, PREVIEW_SITEURL, cache=site / "cache-preview", log=logs / "preview.log")
+    results = {}
+
+    def timed(action):
+        start = time.perf_counter()
+        outcome = action()
+        return outcome, round(time.perf_counter() - start, 3)
+
+    import threading
+
+    sampler_holder = {}
+
+    def start_sampling():  # the worker is spawned inside start(): sample it as soon as it exists
+        while builder.process is None or builder.process.pid is None:
+            time.sleep(0.01)
+        sampler_holder["s"] = TreeSampler(builder.process.pid)
+
+    threading.Thread(target=start_sampling, daemon=True).start()
+    ok, seconds = timed(builder.start)
+    assert ok, f"the preview's first build failed, see {logs / 'preview.log'}"
+    results["first_build"] = {"seconds": round(seconds, 2), "peak_rss_mb": sampler_holder["s"].stop()}
+    builder.ask("wait-search")
+
+    edit_list = edits(site)
+    path, edit = edit_list["article"]
+    original = path.read_text("utf-8")
+    edit(path)
+    outcome, seconds = timed(builder.rebuild)
+    assert outcome == "update", outcome
+    stats = builder.ask("stats")
+    results["article"] = {"seconds": seconds, "kind": outcome, "edited": path.relative_to(site).as_posix(),
+                          "worker_rss_mb": stats["rss_mb"]}
+    builder.ask("wait-search")
+
+    times = []
+    for number in range(repeats):
+        path.write_text(original.rstrip("\n") + f"\n\nLần cập nhật thứ {number + 1} của bài viết.\n", "utf-8")
+        outcome, seconds = timed(builder.rebuild)
+        assert outcome == "update", outcome
+        times.append(seconds)
+    builder.ask("wait-search")
+    after = builder.ask("stats")
+    times.sort()
+    results["repeated_updates"] = {
+        "count": repeats, "median_s": times[len(times) // 2], "max_s": times[-1],
+        "worker_rss_before_mb": stats["rss_mb"], "worker_rss_after_mb": after["rss_mb"],
+        "memo_entries_before": stats["memo_entries"], "memo_entries_after": after["memo_entries"]}
+    path.write_text(original, "utf-8")
+    builder.rebuild()
+
+    for kind in ("procedure", "data"):
+        path, edit = edit_list[kind]
         before = path.read_text("utf-8")
         edit(path)
         assert path.read_text("utf-8") != before, f"the {kind} edit changed nothing"
-        results[kind] = {**measure(command, logs / f"preview-{kind}.log"),
+        holder = {}
+
+        def sample_new_worker(old_pid=builder.process.pid):
+            while builder.process is None or builder.process.pid in (None, old_pid):
+                time.sleep(0.01)
+            holder["s"] = TreeSampler(builder.process.pid)
+
+        threading.Thread(target=sample_new_worker, daemon=True).start()
+        outcome, seconds = timed(builder.rebuild)
+        assert outcome == "full", outcome
+        results[kind] = {"seconds": round(seconds, 2), "kind": outcome, "peak_rss_mb": holder["s"].stop(),
                          "edited": path.relative_to(site).as_posix()}
+        builder.ask("wait-search")
+    builder.stop()
     return results
 
 
@@ -475,8 +574,19 @@ def verdicts(results: dict) -> dict:
                            "met": None}}
     out["peak_rss_mb"]["met"] = out["peak_rss_mb"]["value"] <= BUDGETS["peak_rss_mb"]
     if "preview" in ref:
-        value = round(ref["preview"]["article"]["seconds"] + LIVERELOAD_DELAY_S, 2)
+        # The worst case: the save lands just after livereload looked, then the update.
+        value = round(ref["preview"]["article"]["seconds"] + LIVERELOAD_POLL_S, 2)
         out["save_to_preview_s"] = {"value": value, "met": value <= BUDGETS["save_to_preview_s"]}
+        repeated = ref["preview"].get("repeated_updates")
+        if repeated:
+            growth = round(repeated["worker_rss_after_mb"] - repeated["worker_rss_before_mb"], 1)
+            out["memory_growth_over_updates_mb"] = {"value": growth, "updates": repeated["count"],
+                                                    "memo_entries_same": repeated["memo_entries_before"] == repeated["memo_entries_after"]}
+            # RSS moves by a few MB with the allocator even without a leak; a leak of Pelican's
+            # memoised pages (the autoreload leak) shows as more memoised entries and ≈16 MB per
+            # rebuild per 1,000 articles.
+            out["memory_growth_over_updates_mb"]["met"] = out["memory_growth_over_updates_mb"]["memo_entries_same"] \
+                and growth <= MEMORY_NOISE_MB
     if "article_page" in ref:
         page = ref["article_page"]
         kb = round(page["html_css_gzip_bytes"] / 1024, 1)

@@ -88,16 +88,29 @@ def markdown(results: dict) -> str:
             lines += [
                 "### (d) Save-to-preview",
                 "",
-                "The command `cchc preview` runs after every save (`cchc.preview.build_command`: a local, "
-                "non-production `cchc build` in a new process). It has no incremental mode: each save "
-                "rebuilds the whole site. The preview server also waits 0.3 s after a save before it starts.",
+                "Measured with the preview server's own machinery (`cchc.preview.Builder`). Its worker process "
+                "keeps the last full build; when only the body of one article or page changed it writes again "
+                "just the files that show it (cchc.incremental), otherwise it makes a full build in a new "
+                "process. livereload looks for saved files every 0.8 s, so a reader waits up to that long "
+                "more; the budget line below counts the full 0.8 s.",
                 "",
-                "| Edit | Rebuild time | Peak RSS (tree) | File edited |",
-                "|---|---:|---:|---|",
-                f"| none (first preview build) | {p['first_build']['seconds']} s | {p['first_build']['peak_rss_mb']} MB | — |",
+                "| Edit | What the preview does | Time | Peak RSS (tree) | File edited |",
+                "|---|---|---:|---:|---|",
+                f"| none (first preview build) | full build | {p['first_build']['seconds']} s | "
+                f"{p['first_build']['peak_rss_mb']} MB | — |",
             ]
-            for kind, label in (("article", "one article"), ("procedure", "one procedure"), ("data", "one data file")):
-                lines.append(f"| {label} | {p[kind]['seconds']} s | {p[kind]['peak_rss_mb']} MB | `{p[kind]['edited']}` |")
+            for kind, label in (("article", "one article's body"), ("procedure", "one procedure"), ("data", "one data file")):
+                row_ = p[kind]
+                what = "update" if row_.get("kind") == "update" else "full build"
+                rss = f"{row_['peak_rss_mb']} MB" if "peak_rss_mb" in row_ else f"{row_.get('worker_rss_mb', '—')} MB (worker)"
+                lines.append(f"| {label} | {what} | {row_['seconds']} s | {rss} | `{row_['edited']}` |")
+            repeated = p.get("repeated_updates")
+            if repeated:
+                lines += ["", f"{repeated['count']} consecutive updates of the same article: median "
+                          f"{repeated['median_s']} s, slowest {repeated['max_s']} s; the worker's memory "
+                          f"{repeated['worker_rss_before_mb']} MB before, {repeated['worker_rss_after_mb']} MB after; "
+                          f"Pelican's memoised renderings {repeated['memo_entries_before']:,} before, "
+                          f"{repeated['memo_entries_after']:,} after."]
             lines.append("")
         for key, label in (("article_page", "article"), ("procedure_page", "procedure")):
             if key not in ref:
@@ -139,8 +152,13 @@ def markdown(results: dict) -> str:
             lines.append(f"| Peak memory of the production build (process tree) | ≤ {b['peak_rss_mb']} MB | "
                          f"{v['peak_rss_mb']['value']} MB | {_met(v['peak_rss_mb']['met'])} |")
         if "save_to_preview_s" in v:
-            lines.append(f"| Save-to-preview, one edited article (0.3 s wait + rebuild) | ≤ {b['save_to_preview_s']} s | "
-                         f"{v['save_to_preview_s']['value']} s | {_met(v['save_to_preview_s']['met'])} |")
+            lines.append(f"| Save-to-preview, one edited article (up to 0.8 s until livereload sees the save + update) | "
+                         f"≤ {b['save_to_preview_s']} s | {v['save_to_preview_s']['value']} s | {_met(v['save_to_preview_s']['met'])} |")
+        if "memory_growth_over_updates_mb" in v:
+            m = v["memory_growth_over_updates_mb"]
+            lines.append(f"| No memory growth over {m['updates']} consecutive preview updates | none | "
+                         f"{m['value']:+} MB (worker RSS); memoised renderings {'unchanged' if m['memo_entries_same'] else 'grew'} | "
+                         f"{_met(m['met'])} |")
         if "article_page_kb" in v:
             lines.append(f"| Article page, HTML + CSS compressed; no render-blocking JS | ≤ {b['article_page_kb']} KB | "
                          f"{v['article_page_kb']['value']} KB, {v['article_page_kb']['render_blocking_scripts']} blocking scripts | "

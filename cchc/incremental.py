@@ -513,6 +513,9 @@ def worker(connection, content: str, output: str, siteurl: str, cache: str | Non
            log: str | None = None):
     """Runs in its own process (cchc.preview): a full build, then updates until told to stop.
     log: a file that gets what the worker prints (tests); by default the preview's terminal."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the terminal: the preview stops this worker
     if log:
         descriptor = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
         os.dup2(descriptor, 1)

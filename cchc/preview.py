@@ -138,6 +138,49 @@ class Builder:
         return self.last
 
 
+def save_watcher(on_save):
+    """livereload's Watcher, told about saves by the operating system (watchfiles: inotify on
+    Linux) instead of livereload's own way, walking every watched file every 0.8 s: at 5,000
+    articles that costs 50 ms each time and adds up to 0.8 s to every save-to-preview.
+    on_save() rebuilds and says what happened; the open tab reloads when there is something new."""
+    import threading
+
+    import watchfiles
+    from livereload.watcher import Watcher
+    from tornado.ioloop import IOLoop
+
+    class SaveWatcher(Watcher):
+        def __init__(self):
+            super().__init__()
+            self.saved = threading.Event()
+            self.stopped = threading.Event()
+
+        def start(self, callback):
+            loop = IOLoop.current()
+            roots = list(self._tasks)
+
+            def run():
+                for _changes in watchfiles.watch(*roots, debounce=100, step=20, stop_event=self.stopped,
+                                                 raise_interrupt=False):
+                    self.saved.set()
+                    loop.add_callback(callback)
+
+            threading.Thread(target=run, daemon=True).start()
+            return True  # livereload then does not poll
+
+        def examine(self):
+            if not self.saved.is_set():
+                return None, None
+            self.saved.clear()
+            if on_save() in ("update", "full"):
+                # livereload's marker for "reload now": its 3-second limit between reloads is for
+                # tools that rebuild file by file; the preview reports once per save.
+                return "__livereload__", None
+            return None, None
+
+    return SaveWatcher()
+
+
 def serve(content: pathlib.Path, output: pathlib.Path, port: int, liveport: int) -> None:
     from livereload import Server
 
@@ -154,14 +197,17 @@ def serve(content: pathlib.Path, output: pathlib.Path, port: int, liveport: int)
             print("Đã dựng lại; trình duyệt sẽ tự tải lại trang.", flush=True)
         elif result in ("problems", "failed"):
             print("Chưa dựng lại được: sửa các lỗi ở trên rồi lưu tệp; trang cũ vẫn hiển thị.", flush=True)
+        return result
 
     if not builder.start():
         print("Chưa dựng lại được: sửa các lỗi ở trên rồi lưu tệp; trang cũ vẫn hiển thị.", flush=True)
-    server = Server()
+    watcher = save_watcher(rebuild)
+    server = Server(watcher=watcher)
     for watched in (content, *CODE):
-        server.watch(str(watched), rebuild)
+        server.watch(str(watched))
     print(f"Xem trước tại {siteurl}/ (Ctrl+C để dừng)", flush=True)
     try:
         server.serve(host="127.0.0.1", port=port, liveport=liveport, root=str(output), open_url=False)
     finally:
+        watcher.stopped.set()
         builder.stop()

@@ -208,9 +208,17 @@ def test_preview_rebuilds_on_save_and_reloads_the_browser(browser, fixture_site,
                         encoding="utf-8")
         page.wait_for_function("() => document.querySelector('h1') && "
                                "document.querySelector('h1').textContent === 'Tiêu đề sau khi lưu'", timeout=60000)
+        # Right after (livereload would otherwise wait 3 s between reloads): a body edit is an
+        # update of the kept build, not a full build, and the tab shows it too.
+        path.write_text(path.read_text(encoding="utf-8") + "\nĐoạn văn vừa thêm khi xem trước.\n", encoding="utf-8")
+        page.wait_for_function("() => document.body.textContent.includes('Đoạn văn vừa thêm khi xem trước.')",
+                               timeout=10000)
     finally:
         server.terminate()
         try:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+    log = server.stdout.read()
+    assert "Đã cập nhật trang trong" in log, log
+
