@@ -6,6 +6,7 @@ does not grow with the number of updates."""
 from __future__ import annotations
 
 import hashlib
+import os
 import pathlib
 import random
 import re
@@ -76,7 +77,8 @@ def body_edits(rng: random.Random, articles: list[pathlib.Path]):
 
     def article_link(text, path):
         other = rng.choice([a for a in articles if a != path])
-        return text.rstrip("\n") + f"\n\nĐọc thêm bài [{other.stem.replace('-', ' ')}]({{filename}}{other.name}).\n"
+        target = os.path.relpath(other, path.parent)
+        return text.rstrip("\n") + f"\n\nĐọc thêm bài [{other.stem.replace('-', ' ')}]({{filename}}{target}).\n"
 
     def table(text, path):
         return text.rstrip("\n") + "\n\n| Thủ tục | Thời hạn |\n|---|---|\n| Khai sinh | Trong ngày |\n| Kết hôn | 05 ngày |\n"
@@ -97,9 +99,9 @@ def test_random_body_edits_give_the_same_files_as_a_full_build(preview, tmp_path
     articles = sorted((preview.content / "articles").rglob("*.md"))
     pages = sorted((preview.content / "pages").glob("*.md"))
     edits = body_edits(rng, articles)
-    for round_ in range(2):
-        for _ in range(6):
-            path = rng.choice(articles + pages[:2])
+    for round_ in range(3):
+        for _ in range(8):
+            path = rng.choice(articles + pages)
             edit = rng.choice(edits)
             before = path.read_text("utf-8")
             after = edit(before, path)
@@ -201,3 +203,25 @@ def test_the_search_index_follows_an_update(tmp_path, monkeypatch):
         assert not list(tmp_path.glob(".output.tim-kiem-*")), "the new index folder was not swapped in"
     finally:
         builder.stop()
+
+
+@pytest.mark.parametrize("how", ["filename", "address"])
+def test_removing_a_heading_another_article_links_to_is_reported_against_that_article(preview, how):
+    """The edited article's #anchors are checked for the links other pages have into them."""
+    target = preview.content / "articles" / "2026" / "bieu-duong-ca-nhan-tieu-bieu-tai-trung-tam-phuc-vu-hanh-chinh-cong.md"
+    page = next(preview.output.glob("tin-tuc/*/*/bieu-duong-ca-nhan-tieu-bieu-tai-trung-tam-phuc-vu-hanh-chinh-cong/index.html"))
+    assert 'id="lan-toa-tinh-than-phuc-vu"' in page.read_text("utf-8")
+    address = "/" + page.parent.relative_to(preview.output).as_posix() + "/"
+    link = f"{{filename}}{target.name}#lan-toa-tinh-than-phuc-vu" if how == "filename" else f"{address}#lan-toa-tinh-than-phuc-vu"
+    source = preview.content / "articles" / "2026" / "van-hoa-cong-vu-4-xin-4-luon-tai-trung-tam-phuc-vu-hanh-chinh-cong.md"
+    source.write_text(source.read_text("utf-8").rstrip("\n") + f"\n\nXem [tấm gương lan tỏa]({link}).\n", "utf-8")
+    assert preview.rebuild() == "update"
+    before = tree(preview.output)
+    text = target.read_text("utf-8")
+    target.write_text(text.replace("## Lan tỏa tinh thần phục vụ", "Lan tỏa tinh thần phục vụ.", 1), "utf-8")
+    logged = len(preview.log.read_text("utf-8"))
+    assert preview.rebuild() == "problems"
+    err = preview.log.read_text("utf-8")[logged:]
+    assert "van-hoa-cong-vu-4-xin-4-luon-tai-trung-tam-phuc-vu-hanh-chinh-cong.md, dòng" in err, err
+    assert "lan-toa-tinh-than-phuc-vu" in err, err
+    assert tree(preview.output) == before
