@@ -13,6 +13,7 @@ SITEURL_LOCAL := http://127.0.0.1:$(PORT)
 help:
 	@echo "make serve      dựng và chạy trang tại $(SITEURL_LOCAL)/ (tự cài đặt lần đầu)"
 	@echo "make devserver  xem trước: tự dựng lại khi lưu nội dung, dữ liệu, giao diện và tự tải lại trình duyệt"
+	@echo "                (sửa phần thân một bài: chỉ ghi lại trang đó, chưa tới một giây)"
 	@echo "make check      kiểm tra nội dung, báo mọi lỗi một lần (không ghi gì)"
 	@echo "make html       dựng trang vào $(OUTPUT)/ (chỉ thay bản cũ khi dựng thành công)"
 	@echo "make publish    dựng bản chính thức (publishconf.py) vào $(OUTPUT)/"
@@ -37,8 +38,9 @@ check: setup
 html: setup
 	.venv/bin/cchc build -o $(OUTPUT) --siteurl $(SITEURL_LOCAL)
 
-regenerate: setup
-	SITEURL=$(SITEURL_LOCAL) $(PELICAN) $(INPUT) -s pelicanconf.py -o $(OUTPUT) -r
+# Pelican's own autoreload (pelican -r) keeps every page of every rebuild in memory and writes over
+# the output even when a build fails; the preview (cchc/preview.py) does neither.
+regenerate: devserver
 
 serve: html
 	$(PELICAN) --listen -b 127.0.0.1 -p $(PORT) -o $(OUTPUT) -s pelicanconf.py
