@@ -21,7 +21,8 @@ a worker process (cchc.preview) and asks this module to patch it:
   (Pelican would otherwise keep every version, the memory leak of `pelican -r`), the recorded
   writes that read it are made again, and its page and the pages that link to its #anchors are
   link-checked as `cchc build` does. A problem in the new text leaves every file as it was.
-* Pagefind then re-indexes in the background into a new folder that replaces pagefind/.
+* Pagefind then re-indexes in the background into a new folder that replaces pagefind/ (after
+  the first full build too: the preview does not wait for the search index).
 
 tests/test_incremental.py proves that the result is byte for byte a full build of the same
 sources after random body edits. A plugin that adds a handler to a signal this module does not
@@ -285,7 +286,9 @@ class Session:
         for leftover in self.output.parent.glob(f".{self.output.name}.tim-kiem-*"):
             shutil.rmtree(leftover, ignore_errors=True)
         signals.all_generators_finalized.connect(self._keep_generators)
-        override = {"PATH": str(self.content), "CCHC_SEARCH": self.search}
+        # The search index is made after the swap, in the background, as after an update: the
+        # preview shows the new pages without waiting for Pagefind (14 s at 5,000 articles).
+        override = {"PATH": str(self.content), "CCHC_SEARCH": False}
         if self.cache:
             override["CACHE_PATH"] = str(self.cache)
         built_in = []
@@ -306,6 +309,7 @@ class Session:
         unknown = unknown_handlers()
         if unknown:
             self.disabled = "có phần mở rộng chưa hỗ trợ dựng từng phần: " + "; ".join(unknown)
+        self._schedule_search()
         print(f"Đã dựng xong trang vào {self.output}", flush=True)
         return True
 

@@ -187,12 +187,14 @@ def test_memory_does_not_grow_with_updates(preview):
 
 
 def test_the_search_index_follows_an_update(tmp_path, monkeypatch):
+    """Pagefind runs after the preview has shown the page, into a new folder swapped in whole."""
     monkeypatch.setenv("CCHC_BUILD_DATE", BUILD_DATE)
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     builder = Builder(content, tmp_path / "output", SITEURL, cache=tmp_path / "cache")
     assert builder.start()
     try:
+        builder.ask("wait-search")  # the first index is made in the background too
         entry = builder.output / "pagefind" / "pagefind-entry.json"
         before = entry.read_text("utf-8")
         path = content / "articles" / "2026" / "ra-mat-zalo-oa-ubnd-phuong-chi-linh.md"
