@@ -21,4 +21,5 @@ PLUGINS = PLUGINS + ["cchc_precompress"]  # noqa: F405
 CCHC_PRECOMPRESS = True
 CCHC_MINIFY_CSS = True  # plugins/cchc_assets
 DRAFT_SAVE_AS = ""  # drafts and scheduled articles are previewed locally, never published
+DRAFT_PAGE_SAVE_AS = ""
 DELETE_OUTPUT_DIRECTORY = False  # cchc build writes a fresh folder and swaps it in on success

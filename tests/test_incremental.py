@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import types
 
 import pytest
 
@@ -227,3 +228,21 @@ def test_removing_a_heading_another_article_links_to_is_reported_against_that_ar
     assert "van-hoa-cong-vu-4-xin-4-luon-tai-trung-tam-phuc-vu-hanh-chinh-cong.md, dòng" in err, err
     assert "lan-toa-tinh-than-phuc-vu" in err, err
     assert tree(preview.output) == before
+
+
+def test_a_draft_made_by_new_article_is_updated_too(preview, tmp_path):
+    """`cchc new-article` writes a draft (Status: draft): the editor then writes its body."""
+    from cchc import new_content
+
+    options = types.SimpleNamespace(title="Hướng dẫn đặt lịch hẹn trực tuyến", category="thu-tuc-dich-vu-cong",
+                                    form="tin", body="tthcc", task=[], areas="m", summary="Tóm tắt bài nháp.",
+                                    tags="", document="", date="2026-11-20 08:00", slug=None)
+    new_content.new_article(preview.content.parent, options, interactive=False)
+    assert preview.rebuild() == "full"
+    draft = next(preview.content.rglob("huong-dan-dat-lich-hen-truc-tuyen.md"))
+    assert "Status: draft" in draft.read_text("utf-8")
+    draft.write_text(draft.read_text("utf-8").rstrip("\n") + "\n\nNgười dân đặt lịch trên Cổng dịch vụ công.\n", "utf-8")
+    assert preview.rebuild() == "update"
+    assert "Người dân đặt lịch trên Cổng dịch vụ công." in (preview.output / "ban-nhap" / "huong-dan-dat-lich-hen-truc-tuyen"
+                                                            / "index.html").read_text("utf-8")
+    assert_same(tree(preview.output), full_build(preview.content, tmp_path / "full", tmp_path / "cache"))

@@ -40,6 +40,28 @@ def test_new_article_has_complete_metadata_and_builds(tmp_path, fixture_site):
     result = fixture_site.build()
     assert result.returncode == 0, result.log
     assert not (fixture_site.output / "tin-tuc/2026/11").exists()  # a draft is not published
+    assert not (fixture_site.output / "ban-nhap").exists()
+
+
+def test_drafts_are_previewed_locally_but_not_searchable(tmp_path, fixture_site):
+    """The preview (pelicanconf.py) shows drafts at ban-nhap/, outside the search index and the
+    sitemap; a draft page too."""
+    root = site_root(tmp_path / "repo")
+    path = new_content.new_article(root, options(
+        title="Phường Chí Linh tiếp nhận 500 hồ sơ trực tuyến", category="thu-tuc-dich-vu-cong", form="tin",
+        body="tthcc", summary="Tóm tắt ngắn.", date="2026-11-20 08:00"), interactive=False)
+    fixture_site.copy(path, "articles/2026/moi.md")
+    fixture_site.write("articles/khac.md", "Title: Bài khác\nDate: 2026-03-01\nCategory: chinh-quyen-so\n"
+                       "Summary: Tóm tắt.\nco_quan: vhxh\nhinh_thuc: tin\nnoi_dung: l\n\nNội dung.\n")
+    fixture_site.write("pages/trang-nhap.md", "Title: Trang đang soạn\nStatus: draft\n\nNội dung trang.\n")
+    result = fixture_site.build(settings="pelicanconf.py")
+    assert result.returncode == 0, result.log
+    for rel in ("ban-nhap/moi/index.html", "ban-nhap/trang/trang-nhap/index.html"):
+        html = (fixture_site.output / rel).read_text(encoding="utf-8")
+        assert "data-pagefind-body" not in html, rel
+    assert "ban-nhap" not in (fixture_site.output / "sitemap.xml").read_text(encoding="utf-8")
+    published = (fixture_site.output / "tin-tuc/2026/03/khac/index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" in published
 
 
 def test_new_article_refuses_unknown_values_and_existing_files(tmp_path):
