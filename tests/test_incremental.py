@@ -246,3 +246,21 @@ def test_a_draft_made_by_new_article_is_updated_too(preview, tmp_path):
     assert "Người dân đặt lịch trên Cổng dịch vụ công." in (preview.output / "ban-nhap" / "huong-dan-dat-lich-hen-truc-tuyen"
                                                             / "index.html").read_text("utf-8")
     assert_same(tree(preview.output), full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
+
+
+def test_a_handler_the_updates_do_not_repeat_turns_them_off():
+    """A plugin that adds a step the incremental update does not know about (here: one more
+    all_generators_finalized handler) must make every update a full build, never a wrong page."""
+    script = (
+        "import sys; sys.path.insert(0, 'plugins')\n"
+        "from pelican import signals\n"
+        "import cchc_content, cchc_procedures, cchc_plan\n"
+        "for p in (cchc_content, cchc_procedures, cchc_plan): p.register()\n"
+        "from cchc.incremental import unknown_handlers\n"
+        "assert unknown_handlers() == [], unknown_handlers()\n"
+        "def new_step(generators): pass\n"
+        "signals.all_generators_finalized.connect(new_step)\n"
+        "print(unknown_handlers())\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "all_generators_finalized: __main__.new_step" in result.stdout
