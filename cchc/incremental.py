@@ -261,6 +261,7 @@ class Session:
         self._search_dirty = False
         self._search_thread = None
         self._search_process = None
+        self._closing = False
         self.disabled = ""
 
     # -- full build --------------------------------------------------------------------------------
@@ -478,7 +479,7 @@ class Session:
                 if live.exists():
                     live.rename(old)
                 (fresh / "pagefind").rename(live)
-            else:
+            elif not self._closing:
                 print("Chưa cập nhật được chỉ mục tìm kiếm (Pagefind): " + (message or "").strip()[-500:],
                       file=sys.stderr, flush=True)
             shutil.rmtree(fresh, ignore_errors=True)
@@ -489,6 +490,9 @@ class Session:
             thread.join()
 
     def close(self) -> None:
+        with self._search_lock:
+            self._search_dirty = False
+            self._closing = True
         process = self._search_process
         if process is not None and process.poll() is None:
             process.kill()
