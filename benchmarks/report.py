@@ -92,7 +92,9 @@ def markdown(results: dict) -> str:
                 "keeps the last full build; when only the body of one article or page changed it writes again "
                 "just the files that show it (cchc.incremental), otherwise it makes a full build in a new "
                 "process. The operating system tells the preview of a save (watchfiles, inotify), which waits "
-                "100 ms for the rest of the same save; the budget line below adds those 0.1 s.",
+                "100 ms for the rest of the same save; the budget line below adds those 0.1 s. Times and "
+                "memory end when the preview shows the new pages: the search index then follows in the "
+                "background (Pagefind, the largest process of the production build above).",
                 "",
                 "| Edit | What the preview does | Time | Peak RSS (tree) | File edited |",
                 "|---|---|---:|---:|---|",
