@@ -366,7 +366,7 @@ class Session:
         if path not in self.by_source or not os.path.isfile(path):
             return Outcome(FULL, "tệp mới, bị xóa hoặc không phải bài/trang")
         generator, old = self.by_source[path]
-        if path in self.tracker.unscoped:
+        if old.source_path in self.tracker.unscoped:
             return Outcome(FULL, "nội dung bài được dùng ngoài trang của nó")
         context = self.context
         problems, notices = context[PROBLEM_LIST], context[NOTICES]
