@@ -243,8 +243,22 @@ def test_a_draft_made_by_new_article_is_updated_too(preview, tmp_path):
     assert "Status: draft" in draft.read_text("utf-8")
     draft.write_text(draft.read_text("utf-8").rstrip("\n") + "\n\nNgười dân đặt lịch trên Cổng dịch vụ công.\n", "utf-8")
     assert preview.rebuild() == "update"
-    assert "Người dân đặt lịch trên Cổng dịch vụ công." in (preview.output / "ban-nhap" / "huong-dan-dat-lich-hen-truc-tuyen"
-                                                            / "index.html").read_text("utf-8")
+    page = preview.output / "ban-nhap" / "huong-dan-dat-lich-hen-truc-tuyen" / "index.html"
+    assert "Người dân đặt lịch trên Cổng dịch vụ công." in page.read_text("utf-8")
+    # While it is a draft, its header lines are updated the same way (it is shown nowhere else).
+    text = draft.read_text("utf-8")
+    text = re.sub(r"^Title: .*$", "Title: Hướng dẫn đặt lịch hẹn làm thủ tục trực tuyến", text, count=1, flags=re.M)
+    text = re.sub(r"^Summary: .*$", "Summary: Các bước đặt lịch hẹn trên Cổng dịch vụ công.", text, count=1, flags=re.M)
+    text = re.sub(r"^Tags: .*$", "Tags: đặt lịch hẹn, dịch vụ công trực tuyến", text, count=1, flags=re.M) \
+        if re.search(r"^Tags: ", text, flags=re.M) else text.replace("\nco_quan:", "\nTags: đặt lịch hẹn\nco_quan:", 1)
+    draft.write_text(text, "utf-8")
+    assert preview.rebuild() == "update"
+    assert "Hướng dẫn đặt lịch hẹn làm thủ tục trực tuyến" in page.read_text("utf-8")
+    assert_same(tree(preview.output), full_build(preview.content, tmp_path / "full-1", tmp_path / "cache-1"))
+    # Published (Status line removed): shown in listings and feeds, so a full build.
+    draft.write_text(re.sub(r"^Status: draft\n", "", text, flags=re.M), "utf-8")
+    assert preview.rebuild() == "full"
+    assert list(preview.output.glob("tin-tuc/2026/11/huong-dan-dat-lich-hen-truc-tuyen/index.html"))
     assert_same(tree(preview.output), full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
 
 

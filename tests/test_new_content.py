@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 import types
 
 import pytest
 
 from cchc import new_content, procedures
-from conftest import ROOT
+from conftest import BUILD_DATE, ROOT
 
 
 def options(**given):
@@ -45,21 +48,29 @@ def test_new_article_has_complete_metadata_and_builds(tmp_path, fixture_site):
 
 def test_drafts_are_previewed_locally_but_not_searchable(tmp_path, fixture_site):
     """The preview (pelicanconf.py) shows drafts at ban-nhap/, outside the search index and the
-    sitemap; a draft page too."""
+    sitemap; a draft page too. A draft's tag has no page yet (only published articles are listed):
+    the draft shows it without a link, so the build's link check passes."""
     root = site_root(tmp_path / "repo")
     path = new_content.new_article(root, options(
         title="Phường Chí Linh tiếp nhận 500 hồ sơ trực tuyến", category="thu-tuc-dich-vu-cong", form="tin",
-        body="tthcc", summary="Tóm tắt ngắn.", date="2026-11-20 08:00"), interactive=False)
+        body="tthcc", summary="Tóm tắt ngắn.", date="2026-11-20 08:00", tags="tiếp nhận hồ sơ"),
+        interactive=False)
     fixture_site.copy(path, "articles/2026/moi.md")
     fixture_site.write("articles/khac.md", "Title: Bài khác\nDate: 2026-03-01\nCategory: chinh-quyen-so\n"
                        "Summary: Tóm tắt.\nco_quan: vhxh\nhinh_thuc: tin\nnoi_dung: l\n\nNội dung.\n")
     fixture_site.write("pages/trang-nhap.md", "Title: Trang đang soạn\nStatus: draft\n\nNội dung trang.\n")
-    result = fixture_site.build(settings="pelicanconf.py")
-    assert result.returncode == 0, result.log
+    # As the preview builds it: `cchc build` (pelicanconf.py), with its check of every built link.
+    result = subprocess.run([sys.executable, "-m", "cchc.cli", "build", "--content", str(fixture_site.content),
+                             "-o", str(fixture_site.output), "--cache", str(fixture_site.cache)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300,
+                            env=dict(os.environ, CCHC_BUILD_DATE=BUILD_DATE))
+    assert result.returncode == 0, result.stdout + result.stderr
     for rel in ("ban-nhap/moi/index.html", "ban-nhap/trang/trang-nhap/index.html"):
         html = (fixture_site.output / rel).read_text(encoding="utf-8")
         assert "data-pagefind-body" not in html, rel
     assert "ban-nhap" not in (fixture_site.output / "sitemap.xml").read_text(encoding="utf-8")
+    draft_html = (fixture_site.output / "ban-nhap/moi/index.html").read_text(encoding="utf-8")
+    assert "tiếp nhận hồ sơ" in draft_html and not (fixture_site.output / "the/tiep-nhan-ho-so").exists()
     published = (fixture_site.output / "tin-tuc/2026/03/khac/index.html").read_text(encoding="utf-8")
     assert "data-pagefind-body" in published
 
