@@ -141,6 +141,7 @@ PLUGINS = [
     "cchc_sitemap",      # sitemap.xml and robots.txt for every page written
     "cchc_search",       # Pagefind index of articles, pages and procedures (after writing)
     "pelican.plugins.neighbors",  # previous / next article
+    "cchc_urls",         # addresses worked out once, after every plugin has set slugs (last)
 ]
 
 # ---- theme -----------------------------------------------------------------------------------

@@ -58,7 +58,8 @@ KNOWN_HANDLERS = {
     "all_generators_finalized": {"cchc_content.checks.all_generators_finalized",
                                  "cchc_procedures.generator.check_links",
                                  "cchc_plan.generator.expand_placeholders",
-                                 "cchc.incremental.Session._keep_generators"},
+                                 "cchc.incremental.Session._keep_generators",
+                                 "cchc_urls.keep_addresses"},
     # These work on metadata only (order of lists, tag spellings, podcast episodes, related
     # articles), which an incremental update never changes.
     "article_generator_finalized": {"cchc_content.checks.article_generator_finalized",

@@ -25,11 +25,15 @@ _MISTYPES = {0x00D0: "\u0110"}
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
+_NEEDS_TRANSLATE = re.compile(f"[{_INVISIBLE_CHARS}\u00d0]")
+
+
 def normalize(text: str) -> str:
     """NFC, invisible characters removed, Ð→Đ. Line breaks and spacing are kept as written."""
     if not text:
         return text
-    text = text.translate(_INVISIBLE).translate(_MISTYPES)
+    if _NEEDS_TRANSLATE.search(text):  # str.translate looks up every character: only when needed
+        text = text.translate(_INVISIBLE).translate(_MISTYPES)
     return unicodedata.normalize("NFC", text)
 
 
