@@ -77,7 +77,8 @@ KNOWN_HANDLERS = {
     # Built files the sitemap, photos, assets and search read or write; a body edit changes none
     # of them except the search index, which is rebuilt after each update.
     "finalized": {"cchc_assets.assets.finalized", "cchc_images.responsive.finalized", "cchc_sitemap.sitemap.finalized",
-                  "cchc_search.index.finalized", "cchc_precompress.compress.finalized"},
+                  "cchc_search.index.finalized", "cchc_precompress.compress.finalized",
+                  "cchc_urls.check_addresses"},
 }
 
 

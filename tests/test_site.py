@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import unicodedata
 from collections import Counter
 
 import pytest
 
 from cchc import data
-from conftest import ROOT, SITEURL, moved, page, url_to_path
+from conftest import BUILD_DATE, ROOT, SITEURL, moved, page, url_to_path
 
 SITE_DATA = data.load(str(ROOT / "content" / "data"))
 OFFICIAL_DATE = re.compile(r"^ngày (0[1-9]|[12]\d|3[01]) tháng (01|02|[3-9]|1[0-2]) năm 20\d\d$")
@@ -397,3 +400,31 @@ def test_two_builds_of_the_same_sources_are_identical(site, tmp_path):
     assert files(site) == files(again)
     _, mismatch, errors = filecmp.cmpfiles(site, again, sorted(files(site)), shallow=False)
     assert mismatch == [] and errors == []
+
+
+def test_addresses_are_kept_only_while_nothing_changes_them(tmp_path):
+    """plugins/cchc_urls keeps each address once the site is read; a change made later (here by a
+    plugin that renames an article after that point) stops the build instead of leaving links
+    to pages that do not exist."""
+    plugin = tmp_path / "plugins" / "doi_slug_muon"
+    plugin.mkdir(parents=True)
+    (plugin / "__init__.py").write_text(
+        "from pelican import signals\n"
+        "def rename(generator, writer):\n"
+        "    for article in generator.articles[:1]:\n"
+        "        article.slug = article.slug + '-doi'\n"
+        "def register():\n"
+        "    signals.article_writer_finalized.connect(rename)\n", encoding="utf-8")
+    settings = tmp_path / "conf.py"
+    settings.write_text(
+        f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
+        "from pelicanconf import *\n"
+        f"PLUGIN_PATHS = PLUGIN_PATHS + [{str(tmp_path / 'plugins')!r}]\n"
+        "PLUGINS = PLUGINS + ['doi_slug_muon']\n"
+        "CCHC_SEARCH = False\n", encoding="utf-8")
+    env = dict(os.environ, CCHC_BUILD_DATE=BUILD_DATE, SITEURL=SITEURL)
+    result = subprocess.run([sys.executable, "-m", "pelican", str(ROOT / "content"), "-s", str(settings),
+                             "-o", str(tmp_path / "out")], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode != 0
+    assert "cchc_urls: địa chỉ của" in result.stdout + result.stderr

@@ -5,7 +5,8 @@ per article (its page, the listings, tag and archive pages, related lists, neigh
 tenth of a build (profile in benchmarks/HISTORY.md). Pelican has no setting for this, hence this
 plugin. Listed last: when all_generators_finalized reaches it, every plugin has set slugs, dates
 and chuyên mục, so each object keeps its address from then on. An object read later (the preview's
-incremental update, cchc.incremental) keeps nothing and is worked out as before.
+incremental update, cchc.incremental) keeps nothing and is worked out as before. At the end of
+each build every kept address is worked out again and compared (check_addresses).
 """
 
 from pelican import signals
@@ -27,12 +28,32 @@ def _kept(name: str) -> property:
     return property(get)
 
 
+_KEPT: list = []  # the objects of the current build, until check_addresses
+
+
 def keep_addresses(generators):
+    _KEPT.clear()
     for generator in generators:
         for attr in ITEM_LISTS:
             for item in getattr(generator, attr, None) or []:
                 item.__dict__["_cchc_url"] = item.url
                 item.__dict__["_cchc_save_as"] = item.save_as
+                _KEPT.append(item)
+
+
+def check_addresses(pelican):
+    """After writing: had anything changed what an address is made of (slug, date, chuyên mục)
+    after it was kept, pages would link to addresses that do not exist. Stop the build instead."""
+    try:
+        for item in _KEPT:
+            for name in ("url", "save_as"):
+                kept = item.__dict__.get(f"_cchc_{name}")
+                now = getattr(Content, name).fget.computed(item)
+                if kept is not None and kept != now:
+                    raise RuntimeError(f"cchc_urls: địa chỉ của {item.source_path} đổi từ “{kept}” thành “{now}” "
+                                       "sau khi đã được ghi nhớ; một phần mở rộng đổi slug/ngày/chuyên mục quá muộn.")
+    finally:
+        _KEPT.clear()
 
 
 def register():
@@ -40,3 +61,4 @@ def register():
         Content.url = _kept("url")
         Content.save_as = _kept("save_as")
     signals.all_generators_finalized.connect(keep_addresses)
+    signals.finalized.connect(check_addresses)
