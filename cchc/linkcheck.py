@@ -20,8 +20,8 @@ _ID = re.compile(r"""\bid=(["'])(?P<id>[^"']+)\1""")
 
 
 def _targets(text: str, page: str, output: str, site) -> Iterator[tuple[str, str, str]]:
-    """(url as written, file it leads to or None for a link to another website, #fragment) for
-    every link of a built page."""
+    """(url as written, file it leads to, #fragment) for every link of a built page into the site
+    (links to other websites, mail and phone are skipped)."""
     for match in _LINK.finditer(text):
         url = match["url"]
         parts = urlsplit(url)

@@ -17,18 +17,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pathlib
-import sys
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CODE = (ROOT / "theme", ROOT / "plugins", ROOT / "cchc", ROOT / "pelicanconf.py")
 TEXT_SUFFIXES = {".md", ".markdown"}
-
-
-def build_command(content: pathlib.Path, output: pathlib.Path, siteurl: str) -> list[str]:
-    """The full build the preview makes (for the benchmark's comparison, benchmarks/bench.py)."""
-    return [sys.executable, "-m", "cchc.cli", "build", "--content", str(content), "-o", str(output),
-            "--siteurl", siteurl]
 
 
 def snapshot(*roots: pathlib.Path) -> dict[str, tuple[int, int]]:

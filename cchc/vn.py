@@ -22,10 +22,8 @@ _INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS))
 _HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 # U+00D0 (Icelandic eth) is a common mistype of U+0110 (Đ).
 _MISTYPES = {0x00D0: "\u0110"}
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-
-
 _NEEDS_TRANSLATE = re.compile(f"[{_INVISIBLE_CHARS}\u00d0]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
 def normalize(text: str) -> str:
