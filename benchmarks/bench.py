@@ -38,6 +38,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 import psutil
@@ -74,6 +75,34 @@ def hugo_binary() -> pathlib.Path:
 
 # ---- running and measuring one build -------------------------------------------------------------
 
+class TreeSampler:
+    """Peak of the sum of RSS over a process and its children, sampled every 50 ms in a thread."""
+
+    def __init__(self, pid: int):
+        self.root, self.peak, self.running = psutil.Process(pid), 0, True
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while self.running:
+            try:
+                total = 0
+                for p in [self.root, *self.root.children(recursive=True)]:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+                self.peak = max(self.peak, total)
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+    def stop(self) -> float:
+        self.running = False
+        self.thread.join()
+        return round(self.peak / MB, 1)
+
+
 def measure(command: list[str], log: pathlib.Path, cwd: pathlib.Path | None = None) -> dict:
     """Wall time and peak memory of a command and everything it starts.
 
@@ -83,30 +112,15 @@ def measure(command: list[str], log: pathlib.Path, cwd: pathlib.Path | None = No
     with open(log, "w", encoding="utf-8") as out:
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=out, stderr=subprocess.STDOUT)
-        root = psutil.Process(process.pid)
-        peak = 0
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            try:
-                tree = [root, *root.children(recursive=True)]
-                total = 0
-                for p in tree:
-                    try:
-                        total += p.memory_info().rss
-                    except psutil.Error:
-                        pass
-                peak = max(peak, total)
-            except psutil.Error:
-                pass
-            time.sleep(0.05)
+        sampler = TreeSampler(process.pid)
+        _pid, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
+        peak_mb = sampler.stop()
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         tail = log.read_text("utf-8", errors="replace")[-3000:]
         raise SystemExit(f"build failed ({' '.join(map(str, command))}), see {log}:\n{tail}")
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak / MB, 1),
+    return {"seconds": round(seconds, 2), "peak_rss_mb": peak_mb,
             "max_process_rss_mb": round(usage.ru_maxrss / 1024, 1)}
 
 
@@ -174,36 +188,6 @@ def edits(site: pathlib.Path) -> dict[str, tuple[pathlib.Path, callable]]:
     return {"article": (article, edit_article), "procedure": (procedure, edit_procedure), "data": (data_file, edit_data)}
 
 
-class TreeSampler:
-    """Peak of the sum of RSS over a process and its children, sampled every 50 ms in a thread."""
-
-    def __init__(self, pid: int):
-        import threading
-
-        self.root, self.peak, self.running = psutil.Process(pid), 0, True
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        while self.running:
-            try:
-                total = 0
-                for p in [self.root, *self.root.children(recursive=True)]:
-                    try:
-                        total += p.memory_info().rss
-                    except psutil.Error:
-                        pass
-                self.peak = max(self.peak, total)
-            except psutil.Error:
-                pass
-            time.sleep(0.05)
-
-    def stop(self) -> float:
-        self.running = False
-        self.thread.join()
-        return round(self.peak / MB, 1)
-
-
 def save_to_preview(site: pathlib.Path, logs: pathlib.Path, repeats: int = 100) -> dict:
     """What `cchc preview` does after a save (cchc.preview.Builder, in its worker process): the
     first full build, an update after one article's body is edited, `repeats` consecutive updates
@@ -221,19 +205,22 @@ def save_to_preview(site: pathlib.Path, logs: pathlib.Path, repeats: int = 100) 
         outcome = action()
         return outcome, round(time.perf_counter() - start, 3)
 
-    import threading
+    def sample_next_worker(previous_pid=None) -> dict:
+        """The worker is spawned inside start()/rebuild(): sample the new one as soon as it exists."""
+        holder = {}
 
-    sampler_holder = {}
+        def wait_and_sample():
+            while builder.process is None or builder.process.pid in (None, previous_pid):
+                time.sleep(0.01)
+            holder["sampler"] = TreeSampler(builder.process.pid)
 
-    def start_sampling():  # the worker is spawned inside start(): sample it as soon as it exists
-        while builder.process is None or builder.process.pid is None:
-            time.sleep(0.01)
-        sampler_holder["s"] = TreeSampler(builder.process.pid)
+        threading.Thread(target=wait_and_sample, daemon=True).start()
+        return holder
 
-    threading.Thread(target=start_sampling, daemon=True).start()
+    holder = sample_next_worker()
     ok, seconds = timed(builder.start)
     assert ok, f"the preview's first build failed, see {logs / 'preview.log'}"
-    results["first_build"] = {"seconds": round(seconds, 2), "peak_rss_mb": sampler_holder["s"].stop()}
+    results["first_build"] = {"seconds": round(seconds, 2), "peak_rss_mb": holder["sampler"].stop()}
     builder.ask("wait-search")
 
     edit_list = edits(site)
@@ -268,17 +255,10 @@ def save_to_preview(site: pathlib.Path, logs: pathlib.Path, repeats: int = 100) 
         before = path.read_text("utf-8")
         edit(path)
         assert path.read_text("utf-8") != before, f"the {kind} edit changed nothing"
-        holder = {}
-
-        def sample_new_worker(old_pid=builder.process.pid):
-            while builder.process is None or builder.process.pid in (None, old_pid):
-                time.sleep(0.01)
-            holder["s"] = TreeSampler(builder.process.pid)
-
-        threading.Thread(target=sample_new_worker, daemon=True).start()
+        holder = sample_next_worker(builder.process.pid)
         outcome, seconds = timed(builder.rebuild)
         assert outcome == "full", outcome
-        results[kind] = {"seconds": round(seconds, 2), "kind": outcome, "peak_rss_mb": holder["s"].stop(),
+        results[kind] = {"seconds": round(seconds, 2), "kind": outcome, "peak_rss_mb": holder["sampler"].stop(),
                          "edited": path.relative_to(site).as_posix()}
         builder.ask("wait-search")
     builder.stop()
