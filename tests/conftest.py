@@ -6,6 +6,7 @@ tests see what residents and editors see.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pathlib
 import shutil
@@ -40,6 +41,13 @@ def site(tmp_path_factory) -> pathlib.Path:
     result = run_pelican(ROOT / "content", out, cache=tmp_path_factory.mktemp("cache"))
     assert result.returncode == 0, result.stdout + result.stderr
     return out
+
+
+def built_files(root: pathlib.Path) -> dict[str, str]:
+    """Every file of a built site outside pagefind/ (Pagefind names its chunks differently on each
+    run, README "Production build") → its sha256: two builds are the same when these are equal."""
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() and not p.relative_to(root).as_posix().startswith("pagefind/")}
 
 
 def page(path: pathlib.Path):

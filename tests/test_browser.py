@@ -7,12 +7,12 @@ import functools
 import http.server
 import json
 import re
-import socket
 import threading
 
 import pytest
 
 from conftest import ROOT, moved, run_pelican
+from servers import free_port
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -31,10 +31,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def served_site(tmp_path_factory):
     """The site built for and served from a loopback address chosen for this run."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{free_port()}"
     out = tmp_path_factory.mktemp("served")
     result = run_pelican(ROOT / "content", out, siteurl=base, cache=tmp_path_factory.mktemp("cache"))
     assert result.returncode == 0, result.stdout + result.stderr
@@ -177,11 +174,6 @@ def test_preview_rebuilds_on_save_and_reloads_the_browser(browser, fixture_site,
     import time
 
     from conftest import article
-
-    def free_port():
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            return probe.getsockname()[1]
 
     port, liveport = free_port(), free_port()
     path = fixture_site.write("articles/xem-truoc.md", article(title="Tiêu đề trước khi sửa"))

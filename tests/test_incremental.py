@@ -5,7 +5,6 @@ does not grow with the number of updates."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pathlib
 import random
@@ -17,17 +16,11 @@ import types
 
 import pytest
 
-from conftest import BUILD_DATE, ROOT
+from conftest import BUILD_DATE, ROOT, built_files
 
 from cchc.preview import Builder
 
 SITEURL = "http://127.0.0.1:8000"
-
-
-def tree(folder: pathlib.Path) -> dict[str, str]:
-    """Every file outside pagefind/ (Pagefind's chunk names are not reproducible) → sha256."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.relative_to(folder).as_posix().startswith("pagefind/")}
 
 
 def full_build(content: pathlib.Path, output: pathlib.Path, cache: pathlib.Path) -> dict[str, str]:
@@ -35,7 +28,7 @@ def full_build(content: pathlib.Path, output: pathlib.Path, cache: pathlib.Path)
                              "--siteurl", SITEURL, "--cache", str(cache)], cwd=ROOT, capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
-    return tree(output)
+    return built_files(output)
 
 
 def assert_same(incremental: dict, full: dict):
@@ -45,14 +38,15 @@ def assert_same(incremental: dict, full: dict):
 
 
 @pytest.fixture
-def preview(tmp_path, monkeypatch):
-    """The real content in a temporary folder, with the preview's worker built on it."""
+def preview(tmp_path, monkeypatch, request):
+    """The real content in a temporary folder, with the preview's worker built on it (without the
+    search index unless a test asks for it: @pytest.mark.parametrize("preview", [True], indirect=True))."""
     monkeypatch.setenv("CCHC_BUILD_DATE", BUILD_DATE)
     monkeypatch.delenv("SITEURL", raising=False)
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    builder = Builder(content, tmp_path / "output", SITEURL, cache=tmp_path / "cache", search=False,
-                      log=tmp_path / "preview.log")
+    builder = Builder(content, tmp_path / "output", SITEURL, cache=tmp_path / "cache",
+                      search=getattr(request, "param", False), log=tmp_path / "preview.log")
     assert builder.start(), builder.log.read_text("utf-8")
     yield builder
     builder.stop()
@@ -110,7 +104,7 @@ def test_random_body_edits_give_the_same_files_as_a_full_build(preview, tmp_path
                 continue
             path.write_text(after, "utf-8")
             assert preview.rebuild() == "update", (path.name, edit.__name__)
-        assert_same(tree(preview.output), full_build(preview.content, tmp_path / f"full-{round_}", tmp_path / f"cache-{round_}"))
+        assert_same(built_files(preview.output), full_build(preview.content, tmp_path / f"full-{round_}", tmp_path / f"cache-{round_}"))
 
 
 def test_a_changed_header_gets_a_full_build(preview, tmp_path):
@@ -119,7 +113,7 @@ def test_a_changed_header_gets_a_full_build(preview, tmp_path):
     path.write_text(re.sub(r"^Title: .*$", "Title: Thanh toán trực tuyến lệ phí hộ tịch ngay tại nhà", text, count=1,
                            flags=re.M), "utf-8")
     assert preview.rebuild() == "full"
-    assert_same(tree(preview.output), full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
+    assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
     # and the new worker updates the next body edit by itself
     path.write_text(path.read_text("utf-8") + "\nThêm một câu vào cuối bài.\n", "utf-8")
     assert preview.rebuild() == "update"
@@ -141,18 +135,18 @@ def _url_of(output: pathlib.Path, slug: str) -> tuple[str, ...]:
 ])
 def test_a_mistake_in_the_body_writes_nothing_and_says_where(preview, added, message):
     path = preview.content / "articles" / "2026" / "ra-mat-zalo-oa-ubnd-phuong-chi-linh.md"
-    before = tree(preview.output)
+    before = built_files(preview.output)
     original = path.read_text("utf-8")
     path.write_text(original.rstrip("\n") + "\n\n" + added + "\n", "utf-8")
     logged = len(preview.log.read_text("utf-8"))
     assert preview.rebuild() == "problems"
     err = preview.log.read_text("utf-8")[logged:]
     assert "ra-mat-zalo-oa-ubnd-phuong-chi-linh.md, dòng" in err and message in err, err
-    assert tree(preview.output) == before
+    assert built_files(preview.output) == before
     # fixed: the next save is an update again
     path.write_text(original.rstrip("\n") + "\n\nĐã sửa.\n", "utf-8")
     assert preview.rebuild() == "update"
-    assert tree(preview.output) != before
+    assert built_files(preview.output) != before
 
 
 def test_new_deleted_and_non_markdown_files_get_a_full_build(preview):
@@ -187,25 +181,18 @@ def test_memory_does_not_grow_with_updates(preview):
         *_url_of(preview.output, "cai-cach-thu-tuc-tao-thuan-loi-cho-ho-kinh-doanh")).read_text("utf-8")
 
 
-def test_the_search_index_follows_an_update(tmp_path, monkeypatch):
+@pytest.mark.parametrize("preview", [True], indirect=True)
+def test_the_search_index_follows_an_update(preview, tmp_path):
     """Pagefind runs after the preview has shown the page, into a new folder swapped in whole."""
-    monkeypatch.setenv("CCHC_BUILD_DATE", BUILD_DATE)
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
-    builder = Builder(content, tmp_path / "output", SITEURL, cache=tmp_path / "cache")
-    assert builder.start()
-    try:
-        builder.ask("wait-search")  # the first index is made in the background too
-        entry = builder.output / "pagefind" / "pagefind-entry.json"
-        before = entry.read_text("utf-8")
-        path = content / "articles" / "2026" / "ra-mat-zalo-oa-ubnd-phuong-chi-linh.md"
-        path.write_text(path.read_text("utf-8") + "\nTừ khóa kiểm thử xyzzykhoamoi.\n", "utf-8")
-        assert builder.rebuild() == "update"
-        builder.ask("wait-search")
-        assert entry.read_text("utf-8") != before
-        assert not list(tmp_path.glob(".output.tim-kiem-*")), "the new index folder was not swapped in"
-    finally:
-        builder.stop()
+    preview.ask("wait-search")  # the first index is made in the background too
+    entry = preview.output / "pagefind" / "pagefind-entry.json"
+    before = entry.read_text("utf-8")
+    path = preview.content / "articles" / "2026" / "ra-mat-zalo-oa-ubnd-phuong-chi-linh.md"
+    path.write_text(path.read_text("utf-8") + "\nTừ khóa kiểm thử xyzzykhoamoi.\n", "utf-8")
+    assert preview.rebuild() == "update"
+    preview.ask("wait-search")
+    assert entry.read_text("utf-8") != before
+    assert not list(tmp_path.glob(".output.tim-kiem-*")), "the new index folder was not swapped in"
 
 
 @pytest.mark.parametrize("how", ["filename", "address"])
@@ -219,7 +206,7 @@ def test_removing_a_heading_another_article_links_to_is_reported_against_that_ar
     source = preview.content / "articles" / "2026" / "van-hoa-cong-vu-4-xin-4-luon-tai-trung-tam-phuc-vu-hanh-chinh-cong.md"
     source.write_text(source.read_text("utf-8").rstrip("\n") + f"\n\nXem [tấm gương lan tỏa]({link}).\n", "utf-8")
     assert preview.rebuild() == "update"
-    before = tree(preview.output)
+    before = built_files(preview.output)
     text = target.read_text("utf-8")
     target.write_text(text.replace("## Lan tỏa tinh thần phục vụ", "Lan tỏa tinh thần phục vụ.", 1), "utf-8")
     logged = len(preview.log.read_text("utf-8"))
@@ -227,7 +214,7 @@ def test_removing_a_heading_another_article_links_to_is_reported_against_that_ar
     err = preview.log.read_text("utf-8")[logged:]
     assert "van-hoa-cong-vu-4-xin-4-luon-tai-trung-tam-phuc-vu-hanh-chinh-cong.md, dòng" in err, err
     assert "lan-toa-tinh-than-phuc-vu" in err, err
-    assert tree(preview.output) == before
+    assert built_files(preview.output) == before
 
 
 def test_a_draft_made_by_new_article_is_updated_too(preview, tmp_path):
@@ -254,12 +241,12 @@ def test_a_draft_made_by_new_article_is_updated_too(preview, tmp_path):
     draft.write_text(text, "utf-8")
     assert preview.rebuild() == "update"
     assert "Hướng dẫn đặt lịch hẹn làm thủ tục trực tuyến" in page.read_text("utf-8")
-    assert_same(tree(preview.output), full_build(preview.content, tmp_path / "full-1", tmp_path / "cache-1"))
+    assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full-1", tmp_path / "cache-1"))
     # Published (Status line removed): shown in listings and feeds, so a full build.
     draft.write_text(re.sub(r"^Status: draft\n", "", text, flags=re.M), "utf-8")
     assert preview.rebuild() == "full"
     assert list(preview.output.glob("tin-tuc/2026/11/huong-dan-dat-lich-hen-truc-tuyen/index.html"))
-    assert_same(tree(preview.output), full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
+    assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
 
 
 def test_a_handler_the_updates_do_not_repeat_turns_them_off():
