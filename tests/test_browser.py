@@ -31,7 +31,8 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def served_site(tmp_path_factory):
     """The site built for and served from a loopback address chosen for this run."""
-    base = f"http://127.0.0.1:{free_port()}"
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
     out = tmp_path_factory.mktemp("served")
     result = run_pelican(ROOT / "content", out, siteurl=base, cache=tmp_path_factory.mktemp("cache"))
     assert result.returncode == 0, result.stdout + result.stderr
