@@ -12,7 +12,7 @@ import jinja2
 _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, _HERE)  # the cchc package, also when pelican runs outside the virtualenv's cwd
 
-from cchc import plan, sharing, vn  # noqa: E402
+from cchc import html_safety, plan, sharing, vn  # noqa: E402
 
 AUTHOR = "Ủy ban nhân dân phường Chí Linh"
 SITENAME = "Cải cách hành chính – Phường Chí Linh"
@@ -160,14 +160,17 @@ JINJA_FILTERS = {
     "top_articles": plan.top_articles,
     "chia_se_facebook": sharing.facebook_share_url,
     "chia_se_zalo": sharing.zalo_share_url,
+    "sanitized": html_safety.sanitized,    # an item's content/summary/title: HTML that passed the sanitizer
 }
 HOTLINE = "0220 3882 115"
 CONTACT_EMAIL = "cchc.chilinh@haiphong.gov.vn"
 ADDRESS = "Trung tâm Phục vụ hành chính công phường Chí Linh, phường Chí Linh, thành phố Hải Phòng"
 PORTAL_URL = "https://chilinh.haiphong.gov.vn/"
 # StrictUndefined: a typo in a template is a build error, never an empty link on the site.
+# autoescape: everything a template prints is text unless it is an item's sanitized HTML
+# (`| sanitized`, cchc/html_safety.py); data, procedures, plan and log figures are never markup.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": ["jinja2.ext.do"],
-                     "undefined": jinja2.StrictUndefined}
+                     "undefined": jinja2.StrictUndefined, "autoescape": True}
 
 # schema.org data of the ward (JSON-LD on the home page and as provider/publisher elsewhere).
 CCHC_ORGANIZATION = {

@@ -62,12 +62,14 @@ def line_of(path: str, key: str) -> int | None:
     return field.line if field else None
 
 
-def line_containing(path: str, needle: str) -> int | None:
+def line_containing(path: str, needle: str, ignore_case: bool = False) -> int | None:
     """Number of the first line of the file that contains needle (for messages about the body)."""
+    if ignore_case:
+        needle = needle.lower()
     try:
         with open(path, encoding="utf-8-sig") as handle:
             for number, text in enumerate(handle, 1):
-                if needle in text:
+                if needle in (text.lower() if ignore_case else text):
                     return number
     except (OSError, UnicodeDecodeError):
         pass

@@ -16,6 +16,7 @@ folder in only when everything passed.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import html
 import os
@@ -24,6 +25,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -135,21 +137,34 @@ def _html_findings(doc, path) -> list[str]:
     return found
 
 
+_TEMPLATE: list[pathlib.Path] = []  # the good site and its first output, built once per test session
+
+
 class HostileSite(FixtureSite):
-    """A small site with one good article, built once (the previous output), plus canaries outside
-    content/. Write the attacker's input into it, call build(), then assert_refused or assert_inert."""
+    """A small site with one good article, already built (the previous output), plus canaries
+    outside content/. Write the attacker's input into it, call build(), then assert_refused or
+    assert_inert. The first site is built once per session and copied for every case."""
 
     def __init__(self, root: pathlib.Path):
-        super().__init__(root)
         self.root = root
-        self.write("articles/2026/bai-hop-le.md", article(title="Bài hợp lệ trước khi bị tấn công"))
-        outside = root / "outside"
-        outside.mkdir()
-        (outside / CANARY_NAME).write_text(CANARY + "\n", encoding="utf-8")
-        (outside / "x.js").write_text(f"alert('{CANARY}')\n", encoding="utf-8")
-        self.outside = outside
-        result = self.build()
-        assert result.returncode == 0, result.log
+        self.content, self.output, self.cache = root / "content", root / "output", root / "cache"
+        self.outside = root / "outside"
+        if not _TEMPLATE:
+            template = pathlib.Path(tempfile.mkdtemp(prefix="hostile-template-"))
+            atexit.register(shutil.rmtree, template, True)
+            super().__init__(template)
+            self.write("articles/2026/bai-hop-le.md", article(title="Bài hợp lệ trước khi bị tấn công"))
+            outside = template / "outside"
+            outside.mkdir()
+            (outside / CANARY_NAME).write_text(CANARY + "\n", encoding="utf-8")
+            (outside / "x.js").write_text(f"alert('{CANARY}')\n", encoding="utf-8")
+            self.output, self.cache = template / "output", template / "cache"
+            result = self.build()
+            assert result.returncode == 0, result.log
+            shutil.rmtree(self.cache, ignore_errors=True)
+            _TEMPLATE.append(template)
+            self.content, self.output, self.cache = root / "content", root / "output", root / "cache"
+        shutil.copytree(_TEMPLATE[0], root, symlinks=True, dirs_exist_ok=True)
         self.previous = digest(self.output)
         assert self.previous, "the first build wrote nothing"
         self.around = self._around()

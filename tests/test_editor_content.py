@@ -159,8 +159,9 @@ def test_script_and_unsafe_html_are_refused(fixture_site):
     before = fixture_site.output.exists()
     log = assert_fails_with(
         fixture_site,
-        "html.md, dòng 12: nội dung có thẻ <script>, có thể chạy mã độc trên máy người đọc; trang không đăng nội dung này.",
-        "html.md, dòng 14: nội dung có thuộc tính onclick=",
+        "html.md, dòng 12: nội dung có thẻ <script>, không được phép trong bài (có thể chạy mã độc trên máy người đọc); "
+        "trang không đăng nội dung này.",
+        "html.md, dòng 14: nội dung có thuộc tính “onclick” trong thẻ <p>",
         "html.md, dòng 16: nội dung có khung nhúng <iframe> từ “evil.example”",
         "html.md, dòng 18: nội dung có địa chỉ “javascript:alert(1)”")
     assert "Cách sửa: Xóa đoạn HTML đó" in log
@@ -199,7 +200,7 @@ def test_unsafe_text_in_procedure_data_is_refused(fixture_site):
     fixture_site.write("articles/a.md", article())
     fixture_site.write("procedures/1.001193.yaml", record("1.001193", "Thủ tục đăng ký khai sinh").replace(
         "Cán bộ tiếp nhận kiểm tra và trả kết quả.", "<img src=x onerror=alert(1)>"))
-    assert_fails_with(fixture_site, "1.001193.yaml, khóa “trinh_tu[1].mo_ta”: có thuộc tính onerror=")
+    assert_fails_with(fixture_site, "1.001193.yaml, khóa “trinh_tu[1].mo_ta”: có thuộc tính “onerror” trong thẻ <img>")
 
 
 def test_yes_no_where_true_false_is_expected(fixture_site):

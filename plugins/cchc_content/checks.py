@@ -77,9 +77,10 @@ def content_object_init(instance):
     _normalise(instance)
     _set_slug(instance)
     report = _problems(instance).append
+    safety.sanitize(instance, report)
+    safety.confine_links(instance, report)
+    safety.confine_save_as(instance, report)
     _check_images(instance, report)
-    safety.check_unsafe(instance, report)
-    safety.check_file_links(instance, report)
     safety.notice_source_text(instance, instance.settings[NOTICES])
     if isinstance(instance, Article):
         if not hasattr(instance, "tags"):
@@ -351,6 +352,7 @@ def all_generators_finalized(generators):
              for item in getattr(g, attr, [])]
     safety.check_links(items, context, problems.append)
     safety.check_media(context, problems.append)
+    safety.confine_writes(generators, context, problems.append)
     owners: dict[str, str] = {}
     for generator in generators:
         for attr in ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages"):

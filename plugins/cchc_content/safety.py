@@ -1,4 +1,4 @@
-"""Checks of cchc_content on what a page will contain: unsafe HTML, links that lead nowhere, media
+"""Checks of cchc_content on what a page will contain: HTML outside the allowlist, links that lead nowhere, media
 files too heavy for residents' phones, text that had to be normalised, dates in the future.
 
 Each function adds Problems (fatal) or notices (told, not fatal) to the build's lists.
@@ -10,21 +10,47 @@ import datetime as dt
 import html
 import os
 import re
+from urllib.parse import unquote, urlsplit
 
-from cchc import source, vn
-from cchc.html_safety import unsafe_html
+from markupsafe import Markup
+
+from cchc import html_safety, source, vn
 from cchc.errors import Problem
 
-def check_unsafe(instance, report):
-    allowed = instance.settings["CCHC_MEDIA_HOSTS"]
-    for part, text in (("nội dung", instance._content), ("tóm tắt", getattr(instance, "_summary", "")),
-                       ("tiêu đề", instance.metadata.get("title", ""))):
-        for what in dict.fromkeys(unsafe_html(text, allowed)):
-            needle = what.split("“")[-1].rstrip("”") if "“" in what else what.split()[-1].strip("<>=")
-            line = source.line_containing(instance.source_path, needle) or None
+def sanitize(instance, report):
+    """Body and summary become what the allowlist allows (cchc.html_safety), the title becomes
+    text, before any other plugin, feed or index reads them; whatever was removed is an error with file and line,
+    so the editor learns why and nothing is dropped without a word."""
+    hosts = instance.settings["CCHC_MEDIA_HOSTS"]
+    parts = [("nội dung", "_content", instance), ("tóm tắt", "_summary", instance),
+             ("tóm tắt", "summary", instance.metadata), ("tiêu đề", "title", instance.metadata),
+             ("tiêu đề", "title", instance)]
+    told = set()
+    for part, key, holder in parts:
+        mapping = isinstance(holder, dict)
+        text = holder.get(key) if mapping else getattr(holder, key, None)
+        if not isinstance(text, str) or not text:
+            continue
+        for what, needles in html_safety.removed(text, hosts):
+            if (part, what) in told:
+                continue
+            told.add((part, what))
+            line = None
+            for needle in needles:
+                line = line or source.line_containing(instance.source_path, needle, ignore_case=True)
             report(Problem(instance.source_path, line, None,
-                           f"{part} có {what}, có thể chạy mã độc trên máy người đọc; trang không đăng nội dung này.",
-                           "Xóa đoạn HTML đó; video chỉ nhúng bằng khóa “video_nhung”."))
+                           f"{part} có {what}, không được phép trong bài (có thể chạy mã độc trên máy người đọc); "
+                           "trang không đăng nội dung này.",
+                           "Xóa đoạn HTML đó, viết bằng Markdown; video chỉ nhúng bằng khóa “video_nhung”."))
+        clean = html_safety.sanitize(text, hosts)
+        if key == "title":
+            # A title is text wherever it is shown (<title>, headings, feeds, search, JSON-LD):
+            # typogrify's entities and spans (“, –, <span class="amp">) become characters.
+            clean = html_safety.Text(Markup(clean).striptags())
+        if mapping:
+            holder[key] = clean
+        else:
+            setattr(holder, key, clean)
 
 
 # ---- links to other content, files and anchors -------------------------------------------------
@@ -89,39 +115,95 @@ def check_links(items, context, report):
                              "Kiểm tra tên mục (tiêu đề viết không dấu, nối bằng dấu gạch ngang).")
 
 
-def check_file_links(instance, report):
-    """{static} and {attach} links must name a file inside content/. Checked while reading: Pelican
-    would otherwise try to copy the missing file and stop with an English warning. A bad link is
-    emptied (the build stops anyway) so nothing outside content/ is ever read."""
+_LINKED_FILES = {"static", "attach", "filename"}
+
+
+def confine_links(instance, report):
+    """Every link Pelican resolves to a file ({static}, {attach}, {filename} and the older
+    |static|, |attach|, |filename|, in any attribute Pelican rewrites) names a file inside
+    content/, after following symlinks. Found with Pelican's own pattern
+    (Content._get_intrasite_link_regex), so nothing Pelican would copy escapes this check. Checked
+    while reading, before Pelican collects the files to copy; a refused link is emptied (the build
+    stops anyway), so nothing outside content/ is ever read or written."""
     content = instance._content or ""
-    if "{static}" not in content and "{attach}" not in content:
+    if "{" not in content and "|" not in content:
         return
     root = os.path.realpath(instance.settings["PATH"])
+    source_dir = os.path.dirname(os.path.join(root, instance.get_relative_source_path()))
 
     def replace(match):
-        if match["what"] == "filename":
+        what = match["what"]
+        if what not in _LINKED_FILES:
             return match.group(0)
-        value = html.unescape(match["value"])
-        path = value.partition("#")[0].split("?")[0]
-        base = root if path.startswith("/") else os.path.dirname(os.path.realpath(instance.source_path))
-        full = os.path.normpath(os.path.join(base, path.lstrip("/")))
-        rel = os.path.relpath(full, root).replace(os.sep, "/")
-        written = "{" + match["what"] + "}" + value
-        if rel.startswith("../") or rel == "..":
-            _report_link(instance, written, "trỏ ra ngoài thư mục content/.", report,
-                         "Chỉ liên kết tới tệp trong content/ (ảnh trong content/images/, tệp trong content/media/).")
-        elif not os.path.isfile(full):
-            _report_link(instance, written, f"không tìm thấy tệp “{rel}”.", report,
-                         "Chép tệp vào content/images/ hoặc content/media/, hoặc sửa tên tệp.")
-        else:
+        value = match["value"]
+        written = match["path"]
+        candidates = {urlsplit(value).path, unquote(urlsplit(value).path), urlsplit(html.unescape(value)).path}
+        problem = None
+        for path in sorted(candidates):
+            base = root if path.startswith("/") else source_dir
+            full = os.path.realpath(os.path.join(base, path.lstrip("/")))
+            if not (full == root or full.startswith(root + os.sep)):
+                problem = ("trỏ ra ngoài thư mục content/.",
+                           "Chỉ liên kết tới bài, trang trong content/, ảnh trong content/images/, tệp trong content/media/.")
+                break
+        if problem is None and what != "filename":
+            path = urlsplit(html.unescape(value)).path.split("?")[0]
+            full = os.path.realpath(os.path.join(root if path.startswith("/") else source_dir, path.lstrip("/")))
+            if not os.path.isfile(full):
+                rel = os.path.relpath(full, root).replace(os.sep, "/")
+                problem = (f"không tìm thấy tệp “{rel}”.",
+                           "Chép tệp vào content/images/ hoặc content/media/, hoặc sửa tên tệp.")
+        if problem is None:
             return match.group(0)
-        return f'{match["attr"]}={match["q"]}{match["q"]}'
+        _report_link(instance, written, problem[0], report, problem[1])
+        return f'{match["markup"]}{match["quote"]}{match["quote"]}'
 
-    instance._content = _INTRASITE.sub(replace, content)
+    instance._content = instance._get_intrasite_link_regex().sub(replace, content)
+
+
+def confine_save_as(instance, report):
+    """An editor's Save_as that would write outside the output folder: an error with its line
+    (Pelican would skip the file with an English message). The item then has no file to write."""
+    save_as = instance.save_as or ""
+    output = os.path.realpath(instance.settings["OUTPUT_PATH"])
+    target = os.path.realpath(os.path.join(output, save_as))
+    if save_as and not target.startswith(output + os.sep):
+        field = source.header(instance.source_path).get("save_as")
+        report(Problem(instance.source_path, field.line if field else None, field.key if field else "Save_as",
+                       f"tệp sẽ được ghi ra ngoài thư mục trang (“{save_as}”).",
+                       "Xóa dòng “Save_as”; địa chỉ của bài do máy đặt theo tên tệp."))
+        instance.override_save_as = ""
+
+
+def confine_writes(generators, context, report):
+    """Every file the build will write or copy lands inside the output folder: an editor's
+    Save_as (or a static file Pelican would copy) that leaves it is an error, before anything is
+    written. Pelican's writer refuses such pages with an English error; its copy of static files
+    does not check at all."""
+    output = os.path.realpath(context["OUTPUT_PATH"])
+    items = [item for g in generators for attr in ("articles", "drafts", "hidden_articles", "pages",
+                                                    "hidden_pages", "draft_pages", "staticfiles")
+             for item in getattr(g, attr, [])]
+    for item in items:
+        save_as = getattr(item, "save_as", "") or ""
+        if not save_as:
+            continue
+        target = os.path.realpath(os.path.join(output, save_as))
+        if target == output or target.startswith(output + os.sep):
+            continue
+        field = source.header(item.source_path).get("save_as") if item.source_path.endswith(".md") else None
+        report(Problem(item.source_path, field.line if field else None, field.key if field else None,
+                       f"tệp sẽ được ghi ra ngoài thư mục trang (“{save_as}”).",
+                       "Xóa dòng “Save_as”; địa chỉ của bài do máy đặt theo tên tệp."))
 
 
 def _report_link(item, written, message, report, hint="Sửa hoặc xóa liên kết."):
-    line = source.line_containing(item.source_path, written.split("#")[0] or written)
+    # The link as the editor wrote it, or as Markdown and the sanitizer re-wrote it (entities
+    # decoded), or at least the file it names.
+    plain = written.split("#")[0] or written
+    line = None
+    for needle in (plain, html.unescape(plain), unquote(html.unescape(plain)), os.path.basename(plain)):
+        line = line or (needle and source.line_containing(item.source_path, needle))
     report(Problem(item.source_path, line, None, f"liên kết “{written}” {message}", hint))
 
 
