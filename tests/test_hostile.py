@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 
+import feedparser
 import pytest
 
 from conftest import ROOT, article, page
@@ -118,6 +119,8 @@ def test_article_text_with_angle_brackets_and_ampersands_is_shown_as_written(sit
     assert doc.xpath("//h1")[0].text_content() == "Phí & lệ phí: 5 < 10 > 2"
     assert "Mức phí: 5 < 10" in doc.xpath("//div[@id='noi-dung']")[0].text_content()
     assert doc.xpath("//title")[0].text_content().startswith("Phí & lệ phí: 5 < 10 > 2 – ")
+    feed = feedparser.parse((site.output / "feeds/tat-ca.atom.xml").read_bytes())
+    assert "Phí & lệ phí: 5 < 10 > 2" in [entry.title for entry in feed.entries]
 
 
 # ---- links that would publish a file from outside content/ ----------------------------------------
