@@ -108,3 +108,28 @@ def test_header_search_box_leads_to_results(page, served_site):  # noqa: F811
     page.press("#cc-header-q", "Enter")
     page.wait_for_function("() => document.querySelectorAll('.cc-search__title a').length > 0", timeout=20000)
     assert page.url.startswith(f"{base}/tim-kiem/?q=ho+kinh+doanh")
+
+
+def excerpts(page):
+    return [(title.strip(), text, marks) for title, text, marks in page.evaluate("""() =>
+        [...document.querySelectorAll('.cc-search__result')].map((r) => [
+            r.querySelector('.cc-search__title').innerText, r.querySelector('.cc-search__excerpt').innerText,
+            [...r.querySelectorAll('.cc-search__excerpt mark')].map((m) => m.textContent)])""")]
+
+
+@pytest.mark.parametrize("query, title, marked", [
+    ("dang ky khai sinh", "Thủ tục đăng ký khai sinh", ["đăng", "ký", "khai", "sinh"]),   # procedure, no diacritics
+    ("Đăng ký khai sinh", "Thủ tục đăng ký khai sinh", ["đăng", "ký", "khai", "sinh"]),   # procedure, diacritics
+    ("1001193", "Thủ tục đăng ký khai sinh", ["1.001193"]),                               # code without dots
+    ("chuyen doi so", "Chuyên đề phát thanh: Chuyển đổi số", ["chuyển", "đổi", "số"]),     # article, no diacritics
+    ("chuyển đổi số", "Chuyên đề phát thanh: Chuyển đổi số", ["chuyển", "đổi", "số"]),    # article, diacritics
+])
+def test_excerpts_are_the_pages_own_text_with_the_matched_words_marked(page, served_site, query, title, marked):  # noqa: F811
+    search(page, served_site[0], query)
+    found = excerpts(page)
+    text, marks = next((text, marks) for t, text, marks in found if t.startswith(title))
+    assert set(marked) <= {m.lower() for m in marks}, (text, marks)
+    for _, text, _ in found:  # never the hidden folded terms (data-tim) or their code variants
+        assert "\u2042" not in text and "1-001193" not in text and " ma 1." not in text
+        assert "dang ky khai sinh" not in text and "chuyen doi so" not in text and not text.startswith("thu tuc")
+        assert "1001193" not in text.replace("1.001193", "")

@@ -6,7 +6,13 @@ const input = document.getElementById("cc-search-input");
 const status = document.getElementById("cc-search-status");
 const list = document.getElementById("cc-search-results");
 const MAX = 10;
+const WINDOW = 30; /* words in an excerpt */
+/* Pagefind's text of a page begins with the hidden folded search terms (data-tim, see
+   plugins/cchc_search); the templates end them with this mark, and the excerpt is taken only from
+   the page's own text after it. */
+const TERMS_END = "\u2042";
 let pagefind = null;
+let folding = null; /* fold.js, the same folding as cchc/vn.py */
 let latest = 0;
 
 /* Pagefind folds tone and vowel marks but not đ: the index also holds folded words ("dang"),
@@ -19,6 +25,60 @@ function element(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text) node.textContent = text;
+  return node;
+}
+
+/* The page's own words, with diacritics, around the words that matched; matches are found on the
+   folded text ("dang ky" marks "đăng ký", "1001193" marks "1.001193") and marked in the original. */
+function excerpt(content, query) {
+  const at = content.indexOf(TERMS_END);
+  const text = (at >= 0 ? content.slice(at + 1) : content).replace(/^[\s.·]+/, "");
+  const { fold, queryTerms } = folding;
+  let folded = "";
+  const origin = []; /* origin[i]: index in text of folded[i] */
+  for (let i = 0; i < text.length;) {
+    const cp = text.codePointAt(i);
+    const ch = String.fromCodePoint(cp);
+    const f = cp < 128 ? ch.toLowerCase() : fold(ch);
+    for (let k = 0; k < f.length; k++) origin.push(i);
+    folded += f;
+    i += ch.length;
+  }
+  origin.push(text.length);
+  const wordChar = /[\p{L}\p{N}]/u;
+  const matches = [];
+  for (const term of queryTerms(query)) {
+    for (let i = folded.indexOf(term); i >= 0; i = folded.indexOf(term, i + 1)) {
+      if (i > 0 && wordChar.test(folded[i - 1])) continue;
+      let end = i + term.length;
+      while (end < folded.length && wordChar.test(folded[end])) end++;
+      matches.push({ start: origin[i], end: origin[end], term });
+    }
+  }
+  matches.sort((a, b) => a.start - b.start || b.end - a.end);
+  const words = [...text.matchAll(/\S+/g)].map((m) => m.index);
+  const wordAt = (pos) => { let lo = 0, hi = words.length - 1; while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (words[mid] <= pos) lo = mid; else hi = mid - 1; } return lo; };
+  /* The first stretch of text that holds the most different query words (a procedure's or an
+     article's text begins with its kicker and title). */
+  let first = 0, best = 0;
+  for (const m of matches) {
+    const start = Math.max(0, wordAt(m.start) - 5);
+    const inside = matches.filter((n) => { const w = wordAt(n.start); return w >= start && w < start + WINDOW; });
+    const score = new Set(inside.map((n) => n.term)).size;
+    if (score > best) { best = score; first = start; }
+  }
+  const from = words.length ? words[first] : 0;
+  const to = first + WINDOW < words.length ? words[first + WINDOW] : text.length;
+  const node = document.createDocumentFragment();
+  if (first > 0) node.append("… ");
+  let pos = from;
+  for (const m of matches) {
+    if (m.start < pos || m.end > to) continue;
+    node.append(text.slice(pos, m.start), element("mark", null, text.slice(m.start, m.end)));
+    pos = m.end;
+  }
+  node.append(text.slice(pos, to).trimEnd());
+  if (to < text.length) node.append(" …");
   return node;
 }
 
@@ -44,9 +104,9 @@ function render(query, results, total) {
     const facts = [data.meta.muc, data.meta.ma ? `Mã ${data.meta.ma}` : "", data.meta.muc_do, data.meta.bai_bo,
                    data.meta.date].filter(Boolean);
     const meta = element("p", "cc-search__meta", facts.join(" · "));
-    const excerpt = element("p", "cc-search__excerpt");
-    excerpt.innerHTML = data.excerpt; /* Pagefind escapes the page text and adds only <mark> */
-    item.append(heading, meta, excerpt);
+    const text = element("p", "cc-search__excerpt");
+    text.append(excerpt(data.content || "", query));
+    item.append(heading, meta, text);
     list.append(item);
   }
 }
@@ -60,8 +120,7 @@ async function search(raw) {
   if (!query) return render("", [], 0);
   if (!pagefind) {
     status.textContent = "Đang tải chỉ mục tìm kiếm…";
-    pagefind = await import(form.dataset.pagefind);
-    await pagefind.options({ excerptLength: 24 });
+    [pagefind, folding] = await Promise.all([import(form.dataset.pagefind), import(form.dataset.fold)]);
   }
   const found = await pagefind.search(prepare(query));
   if (ticket !== latest) return; /* a newer query is on its way */
