@@ -134,6 +134,7 @@ PLUGINS = [
     "cchc_images",       # srcset, width/height, smaller copies of photos
     "cchc_related",      # "Tin liên quan"
     "cchc_procedures",   # "Tra cứu thủ tục hành chính" (content/procedures/); before cchc_plan
+    "cchc_finder",       # the procedure finder's data (content/data/tu-khoa-thu-tuc.yaml); after cchc_procedures
     "cchc_plan",         # task matrix, progress, reports, exports (content/data/ke-hoach.yaml)
     "cchc_podcast",      # the radio programmes as a podcast feed (enclosures, iTunes tags)
     "cchc_feeds",        # valid RSS guids, feed language, absolute URLs in entries

@@ -83,6 +83,16 @@ def fold_key(text: str) -> str:
     return " ".join(fold(text).split())
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def search_key(text: str) -> str:
+    """fold() with punctuation and runs of spaces turned into one space: what the procedure finder
+    compares ("Xét tặng “Gia đình văn hóa”" → "xet tang gia dinh van hoa"). theme/static/js/fold.js
+    searchKey() does the same in the browser (tests/test_finder.py compares them)."""
+    return " ".join(_NOT_WORD.sub(" ", fold(text)).split())
+
+
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 
 

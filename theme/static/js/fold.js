@@ -11,6 +11,11 @@ export function fold(text) {
     .replace(MARKS, "").replace(/[đĐ]/g, (c) => (c === "đ" ? "d" : "D")).toLowerCase();
 }
 
+/* fold() with punctuation and runs of spaces turned into one space: search_key() in cchc/vn.py. */
+export function searchKey(text) {
+  return fold(text).replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+}
+
 /* Words of a query, folded; a 7-digit code ("1001193") also as written on paper ("1.001193"). */
 export function queryTerms(query) {
   const terms = new Set();

@@ -1,0 +1,25 @@
+"""cchc_finder — the procedure finder's data: "Tìm nhanh thủ tục" on the home page and on thu-tuc/.
+
+After cchc_procedures has read the procedures, reads content/data/tu-khoa-thu-tuc.yaml (the words
+residents use, checked by cchc.finder) and writes thu-tuc/tim-thu-tuc.<hash>.json, the data that
+theme/static/js/finder.js downloads when a resident first uses the finder (never on other pages).
+The name carries a hash of the content, like the theme's assets, so browsers may keep it.
+Templates get CCHC_FINDER: the data's address and "Thủ tục được quan tâm" (cchc.finder.popular:
+the latest readership figures in content/data/thong-ke/, else the ward's list).
+
+A generator rather than a handler of all_generators_finalized: it must write into the output after
+Pelican has emptied it, and its context must exist before the home page is written. Incremental
+updates of the preview (cchc/incremental.py) never change procedures or data files, so the data
+and the context of the last full build stay right.
+
+Settings read: CCHC_PROCEDURES_DIR's section (context CCHC_PROCEDURES), PATH, CCHC_STATS_DIR
+(set by cchc_plan, default PATH/data/thong-ke).
+"""
+
+from pelican import signals
+
+from .generator import get_generators
+
+
+def register():
+    signals.get_generators.connect(get_generators)

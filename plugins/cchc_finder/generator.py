@@ -1,0 +1,55 @@
+"""Generator of cchc_finder (module level: blinker keeps only weak references)."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+
+from pelican.generators import Generator
+
+from cchc import finder
+from cchc.errors import PROBLEMS, ContentError
+
+
+@dataclasses.dataclass
+class FinderContext:
+    """Template context CCHC_FINDER."""
+
+    url: str              # address of the data, from the site's root: "thu-tuc/tim-thu-tuc.<hash>.json"
+    popular: list         # ProcedureView, "Thủ tục được quan tâm"
+    period: str | None    # "Quý III/2026" when `popular` comes from readership figures
+
+
+def get_generators(pelican):
+    return FinderGenerator
+
+
+class FinderGenerator(Generator):
+    def generate_context(self):
+        self.document = None
+        section = self.context.get("CCHC_PROCEDURES")
+        if section is None:
+            return
+        known = {view.code: not view.abolished for view in section.all}
+        path = os.path.join(self.settings["PATH"], "data", finder.FILE)
+        stats_dir = self.settings.get("CCHC_STATS_DIR") or os.path.join(self.settings["PATH"], "data", "thong-ke")
+        try:
+            keywords = finder.load_keywords(path, known)
+            chosen = finder.popular(stats_dir, {v.code for v in section.active}, keywords)
+        except ContentError as error:  # reported with everything else before writing
+            self.context[PROBLEMS].extend(error.problems)
+            keywords, chosen = finder.Keywords([], []), finder.Popular([], None, None)
+        self.document = finder.index_json(section.active, keywords)
+        digest = hashlib.sha256(self.document).hexdigest()[:10]
+        self.save_as = f"thu-tuc/tim-thu-tuc.{digest}.json"
+        self.context["CCHC_FINDER"] = FinderContext(self.save_as, [section.by_code[c] for c in chosen.codes],
+                                                    chosen.period)
+
+    def generate_output(self, writer):
+        if self.document is None:
+            return
+        target = os.path.join(self.output_path, self.save_as)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as handle:
+            handle.write(self.document)
