@@ -29,7 +29,7 @@ class FinderGenerator(Generator):
     def generate_context(self):
         self.document = None
         section = self.context.get("CCHC_PROCEDURES")
-        if section is None:
+        if section is None or not section.active:  # no procedures (yet): nothing to find
             return
         known = {view.code: not view.abolished for view in section.all}
         path = os.path.join(self.settings["PATH"], "data", finder.FILE)
