@@ -12,7 +12,7 @@ Subcommands:
              [--site OUTPUT_DIR] [--csv FILE] [--json FILE] [--top N]
                                                        readership figures (task 04) from the web
                                                        server's access logs, without a tracker
-  cchc new-article [--title … --category … --form … --body … --task 04 …]
+  cchc new-article [--title … --category … --form … --co-quan … --task 04 …]
                                                        a new article with complete metadata (asks
                                                        for what is missing when run in a terminal)
   cchc new-procedure CODE                              the ward's overlay for an imported procedure
@@ -366,7 +366,10 @@ def main(argv=None) -> int:
     article.add_argument("--title", help="tiêu đề")
     article.add_argument("--category", help="chuyên mục (mã hoặc tên)")
     article.add_argument("--form", help="hình thức: tin, bai, anh, video, phong-su, am-thanh")
-    article.add_argument("--body", help="cơ quan thực hiện (mã hoặc tên)")
+    article.add_argument("--co-quan", dest="co_quan", help="cơ quan thực hiện (mã hoặc tên)")
+    # The option's first name: kept working for scripts, hidden because editors read "body" as the
+    # article's text (issue 17).
+    article.add_argument("--body", dest="co_quan", help=argparse.SUPPRESS)
     article.add_argument("--task", action="append", help="nhiệm vụ của Kế hoạch (01–06), lặp lại được")
     article.add_argument("--areas", help="mục nội dung II.1, ví dụ “m, l” (mặc định theo chuyên mục)")
     article.add_argument("--summary", help="tóm tắt")

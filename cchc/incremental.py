@@ -39,6 +39,7 @@ import importlib
 import os
 import pathlib
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -533,9 +534,11 @@ def worker(connection, content: str, output: str, siteurl: str, cache: str | Non
            log: str | None = None):
     """Runs in its own process (cchc.preview): a full build, then updates until told to stop.
     log: a file that gets what the worker prints (tests); by default the preview's terminal."""
-    import signal
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the terminal: the preview stops this worker
+    # The preview stops this worker with SIGTERM when it stops itself: end the build in progress
+    # through the `finally` clauses (its unfinished folder removed, Pagefind stopped), not mid-write.
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    _terminate_with_parent()
     if log:
         descriptor = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
         os.dup2(descriptor, 1)
@@ -543,11 +546,11 @@ def worker(connection, content: str, output: str, siteurl: str, cache: str | Non
     sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
     session = Session(pathlib.Path(content), pathlib.Path(output), siteurl,
                       pathlib.Path(cache) if cache else None, search)
-    built = session.build()
-    connection.send(("built", built))
-    if not built:
-        return
     try:
+        built = session.build()
+        connection.send(("built", built))
+        if not built:
+            return
         while True:
             try:
                 message, argument = connection.recv()
@@ -564,3 +567,23 @@ def worker(connection, content: str, output: str, siteurl: str, cache: str | Non
                 return
     finally:
         session.close()
+
+
+def _stop_on_sigterm(signum, frame):
+    raise SystemExit(0)
+
+
+def _terminate_with_parent() -> None:
+    """Linux: SIGTERM this process when the preview dies without stopping it (SIGKILL, a crash)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    import multiprocessing
+
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # the preview died before the line above
+        raise SystemExit(0)

@@ -60,7 +60,8 @@ def new_article(root: pathlib.Path, options, interactive: bool | None = None) ->
     category = _entry(site.categories, _ask("Chuyên mục", options.category, site.categories, interactive=interactive),
                       "--category")
     form = _entry(site.forms, _ask("Hình thức", options.form, site.forms, interactive=interactive), "--form")
-    body = _entry(site.bodies, _ask("Cơ quan thực hiện", options.body, site.bodies, interactive=interactive), "--body")
+    body = _entry(site.bodies, _ask("Cơ quan thực hiện", options.co_quan, site.bodies, interactive=interactive),
+                  "--co-quan")
     tasks = [_entry(site.tasks, t.strip(), "--task") for t in
              (_ask("Nhiệm vụ (01–06, cách nhau dấu phẩy)", ",".join(options.task or []), site.tasks,
                    required=False, interactive=interactive) or "").split(",") if t.strip()]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pathlib
+import signal
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -87,11 +88,17 @@ class Builder:
         self.last = "full" if built else "failed"
         return built
 
-    def stop(self) -> None:
+    def stop(self, now: bool = False) -> None:
+        """Ends the worker: between builds it is told to stop; with now=True (the preview itself is
+        stopping) it is sent SIGTERM, which ends a build in progress too (cchc.incremental.worker
+        then stops its Pagefind and removes its unfinished folder)."""
         if self.process is None:
             return
         try:
-            self.connection.send(("stop", None))
+            if now:
+                self.process.terminate()
+            else:
+                self.connection.send(("stop", None))
         except (OSError, ValueError):
             pass
         self.process.join(timeout=10)
@@ -192,15 +199,27 @@ def serve(content: pathlib.Path, output: pathlib.Path, port: int, liveport: int)
             print("Chưa dựng lại được: sửa các lỗi ở trên rồi lưu tệp; trang cũ vẫn hiển thị.", flush=True)
         return result
 
-    if not builder.start():
-        print("Chưa dựng lại được: sửa các lỗi ở trên rồi lưu tệp; trang cũ vẫn hiển thị.", flush=True)
-    watcher = save_watcher(rebuild)
-    server = Server(watcher=watcher)
-    for watched in (content, *CODE):
-        server.watch(str(watched))
-    print(f"Xem trước tại {siteurl}/ (Ctrl+C để dừng)", flush=True)
+    # SIGTERM (`kill PID`, a process manager) ends the preview like Ctrl+C: through the `finally`
+    # below, which stops the worker. Python's default for SIGTERM is to die at once, leaving the
+    # worker building and then writing into the output with no server left (issue 17).
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    watcher = None
     try:
+        if not builder.start():
+            print("Chưa dựng lại được: sửa các lỗi ở trên rồi lưu tệp; trang cũ vẫn hiển thị.", flush=True)
+        watcher = save_watcher(rebuild)
+        server = Server(watcher=watcher)
+        for watched in (content, *CODE):
+            server.watch(str(watched))
+        print(f"Xem trước tại {siteurl}/ (Ctrl+C để dừng)", flush=True)
         server.serve(host="127.0.0.1", port=port, liveport=liveport, root=str(output), open_url=False)
     finally:
-        watcher.stopped.set()
-        builder.stop()
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM does not cut the cleanup short
+        if watcher is not None:
+            watcher.stopped.set()
+        builder.stop(now=True)
+        print("Đã dừng xem trước.", flush=True)
+
+
+def _stop_on_sigterm(signum, frame):
+    raise SystemExit(0)

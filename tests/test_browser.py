@@ -74,10 +74,13 @@ def representative_pages(out):
             "thu-tuc/", "thu-tuc/a-z/", "thu-tuc/linh-vuc/", "thu-tuc/muc-do/toan-trinh/", "tim-kiem/", *rel]
 
 
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
 def axe_violations(page):
+    """WCAG 2.1 A/AA and axe's best practices (landmark-unique, region, heading-order, …)."""
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa']}})")
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
     return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
             for v in result["violations"]]
 
@@ -105,6 +108,110 @@ def test_phone_layout_has_no_horizontal_scrolling(served_site, browser):
         page.goto(f"{base}/{rel}", wait_until="load")
         overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, (rel, overflow)
+    context.close()
+
+
+PHONE = {"width": 390, "height": 844}
+FIRST_SCREEN_PAGES = {"trang chủ": "", "thủ tục": "thu-tuc/1-001193/", "ma trận nhiệm vụ": "ke-hoach-tuyen-truyen-cchc-2026/"}
+
+
+def first_screen_pages(out):
+    article = sorted(p for p in (out / "tin-tuc").glob("20*/[01]*/*/index.html") if not moved(p))[0]
+    return {**FIRST_SCREEN_PAGES, "tin bài": str(article.relative_to(out).parent) + "/"}
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_on_a_phone_the_first_screen_starts_with_the_page_heading(served_site, browser, javascript):
+    """At 390 × 844 the header is one row (name and "Danh mục"): the <h1> starts within the top
+    200 px and nothing runs off the right edge, with or without JavaScript."""
+    base, out = served_site
+    context = browser.new_context(viewport=PHONE, java_script_enabled=javascript)
+    page = context.new_page()
+    measured = {}
+    for name, rel in first_screen_pages(out).items():
+        page.goto(f"{base}/{rel}", wait_until="load")
+        measured[name] = page.evaluate("""() => ({
+            h1: document.querySelector('h1').getBoundingClientRect().top,
+            scrollWidth: document.scrollingElement.scrollWidth, innerWidth: window.innerWidth})""")
+        assert not page.get_by_role("banner").get_by_role("link", name="Tra cứu thủ tục", exact=True).is_visible(), \
+            name  # behind the menu
+        assert not page.get_by_role("searchbox", name="Tìm tin bài, thủ tục", exact=True).is_visible(), name
+    context.close()
+    assert all(m["h1"] <= 200 for m in measured.values()), measured
+    assert all(m["scrollWidth"] <= m["innerWidth"] for m in measured.values()), measured
+
+
+def open_menu_by_keyboard(page):
+    for _ in range(5):  # skip link, the ward's name, then the menu button
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.matches('summary.cc-menu__button')"):
+            break
+    else:
+        pytest.fail("the menu button is not reached with Tab")
+    assert page.evaluate("() => document.activeElement.textContent.trim()") == "Danh mục"
+    page.keyboard.press("Enter")
+
+
+def test_phone_menu_opens_by_keyboard_and_holds_links_search_and_text_size(served_site, browser):
+    base, out = served_site
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{base}/thu-tuc/1-001193/", wait_until="load")
+    menu_link = page.get_by_role("banner").get_by_role("link", name="Tra cứu thủ tục", exact=True)
+    assert not menu_link.is_visible()
+    open_menu_by_keyboard(page)
+    assert page.locator("summary.cc-menu__button").get_attribute("aria-expanded") in (None, "true")
+    assert page.evaluate("() => document.querySelector('details.cc-menu').open")
+    header = page.get_by_role("banner")
+    for name in ("Tra cứu thủ tục", "Thủ tục hành chính và dịch vụ công", "Liên hệ"):
+        assert header.get_by_role("link", name=name, exact=True).is_visible(), name
+    assert page.get_by_role("searchbox", name="Tìm tin bài, thủ tục", exact=True).is_visible()
+    assert page.get_by_role("button", name="Tăng cỡ chữ").is_visible()  # the text size control is in the menu
+    width = page.evaluate("() => document.scrollingElement.scrollWidth - window.innerWidth")
+    assert width <= 0  # the open menu does not run off the edge either
+    assert axe_violations(page) == []
+    page.keyboard.press("Tab")  # the next stop is inside the menu
+    assert page.evaluate("() => document.activeElement.closest('details.cc-menu') !== null")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")  # and the same button closes it
+    assert not menu_link.is_visible()
+    context.close()
+
+
+def test_phone_menu_works_without_javascript(served_site, browser):
+    base, _ = served_site
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{base}/", wait_until="load")
+    open_menu_by_keyboard(page)
+    category = page.get_by_role("navigation", name="Chuyên mục").get_by_role("link", name="Chủ trương, chính sách")
+    assert category.is_visible()
+    category.click()
+    assert page.locator("h1").inner_text().startswith("Chủ trương, chính sách")
+    page.locator("summary.cc-menu__button").click()  # by pointer (a tap) too
+    page.get_by_role("searchbox", name="Tìm tin bài, thủ tục", exact=True).fill("khai sinh")
+    page.get_by_role("search", name="Tìm nhanh trong chuyên mục").get_by_role("button", name="Tìm").click()
+    assert page.url.endswith("/tim-kiem/?q=khai+sinh")
+    context.close()
+
+
+def test_desktop_shows_the_menu_as_bars_without_a_button(served_site, browser):
+    base, _ = served_site
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{base}/", wait_until="load")
+    assert not page.locator("summary.cc-menu__button").is_visible()
+    header = page.get_by_role("banner")
+    for name in ("Tra cứu thủ tục", "Cuộc thi, phong trào", "Liên hệ"):
+        assert header.get_by_role("link", name=name, exact=True).is_visible(), name
+    assert page.get_by_role("searchbox", name="Tìm tin bài, thủ tục", exact=True).is_visible()
+    assert page.get_by_role("button", name="Tăng cỡ chữ").is_visible()
+    nav = page.locator(".cc-nav").bounding_box()
+    assert nav["y"] > page.locator(".cc-header__search").bounding_box()["y"]  # the bar is below the search
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # skip link, the ward's name, then straight to the first link: no button
+    assert page.evaluate("() => document.activeElement.textContent.trim()") == "Đối thoại"
     context.close()
 
 

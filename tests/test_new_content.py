@@ -15,7 +15,7 @@ from conftest import BUILD_DATE, ROOT
 
 
 def options(**given):
-    base = dict(title=None, category=None, form=None, body=None, task=None, areas=None, summary=None, tags=None,
+    base = dict(title=None, category=None, form=None, co_quan=None, task=None, areas=None, summary=None, tags=None,
                 document=None, date=None, slug=None)
     base.update(given)
     return types.SimpleNamespace(**base)
@@ -30,7 +30,7 @@ def test_new_article_has_complete_metadata_and_builds(tmp_path, fixture_site):
     root = site_root(tmp_path / "repo")
     path = new_content.new_article(root, options(
         title="Phường Chí Linh tiếp nhận 500 hồ sơ trực tuyến", category="Thủ tục hành chính và dịch vụ công",
-        form="tin", body="Trung tâm Phục vụ hành chính công", task=["04"], summary="Tóm tắt ngắn.",
+        form="tin", co_quan="Trung tâm Phục vụ hành chính công", task=["04"], summary="Tóm tắt ngắn.",
         date="2026-11-20 08:00", document="110/QĐ-UBND"), interactive=False)
     assert path == root / "content/articles/2026/phuong-chi-linh-tiep-nhan-500-ho-so-truc-tuyen.md"
     text = path.read_text(encoding="utf-8")
@@ -53,7 +53,7 @@ def test_drafts_are_previewed_locally_but_not_searchable(tmp_path, fixture_site)
     root = site_root(tmp_path / "repo")
     path = new_content.new_article(root, options(
         title="Phường Chí Linh tiếp nhận 500 hồ sơ trực tuyến", category="thu-tuc-dich-vu-cong", form="tin",
-        body="tthcc", summary="Tóm tắt ngắn.", date="2026-11-20 08:00", tags="tiếp nhận hồ sơ"),
+        co_quan="tthcc", summary="Tóm tắt ngắn.", date="2026-11-20 08:00", tags="tiếp nhận hồ sơ"),
         interactive=False)
     fixture_site.copy(path, "articles/2026/moi.md")
     fixture_site.write("articles/khac.md", "Title: Bài khác\nDate: 2026-03-01\nCategory: chinh-quyen-so\n"
@@ -78,11 +78,11 @@ def test_drafts_are_previewed_locally_but_not_searchable(tmp_path, fixture_site)
 def test_new_article_refuses_unknown_values_and_existing_files(tmp_path):
     root = site_root(tmp_path)
     with pytest.raises(new_content.Refused, match="chuyên mục “Tin tức” không có trong danh mục"):
-        new_content.new_article(root, options(title="A", category="Tin tức", form="tin", body="vhxh", summary="S"),
+        new_content.new_article(root, options(title="A", category="Tin tức", form="tin", co_quan="vhxh", summary="S"),
                                 interactive=False)
     with pytest.raises(new_content.Refused, match="thiếu Tiêu đề"):
         new_content.new_article(root, options(category="chinh-quyen-so"), interactive=False)
-    given = options(title="Bài A", category="chinh-quyen-so", form="tin", body="vhxh", summary="S", date="2026-05-01")
+    given = options(title="Bài A", category="chinh-quyen-so", form="tin", co_quan="vhxh", summary="S", date="2026-05-01")
     new_content.new_article(root, given, interactive=False)
     with pytest.raises(new_content.Refused, match="đã có tệp content/articles/2026/bai-a.md"):
         new_content.new_article(root, given, interactive=False)
@@ -118,3 +118,20 @@ def test_new_procedure_starts_the_wards_overlay(tmp_path):
         new_content.new_procedure(root, "1.004873", settings)
     with pytest.raises(new_content.Refused, match="chưa có thủ tục 1.000001"):
         new_content.new_procedure(root, "1.000001", settings)
+
+
+@pytest.mark.parametrize("option", ["--co-quan", "--body"])
+def test_new_article_names_the_issuing_body_co_quan_and_keeps_body_as_a_hidden_alias(tmp_path, monkeypatch, capsys,
+                                                                                       option):
+    from cchc import cli
+
+    root = site_root(tmp_path)
+    monkeypatch.setattr(cli, "ROOT", root)
+    assert cli.main(["new-article", "--title", "Bài B", "--category", "chinh-quyen-so", "--form", "tin",
+                     option, "vhxh", "--summary", "S", "--date", "2026-05-01 08:00"]) == 0
+    assert "co_quan: vhxh" in (root / "content/articles/2026/bai-b.md").read_text(encoding="utf-8").splitlines()
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        cli.main(["new-article", "--help"])
+    shown = capsys.readouterr().out
+    assert "--co-quan" in shown and "--body" not in shown

@@ -104,6 +104,7 @@ def test_keyboard_and_screen_reader_use(page, served_site):  # noqa: F811
 def test_header_search_box_leads_to_results(page, served_site):  # noqa: F811
     base = served_site[0]
     page.goto(f"{base}/", wait_until="load")
+    page.locator("summary.cc-menu__button").click()  # on a phone the search box is in the "Danh mục" menu
     page.fill("#cc-header-q", "ho kinh doanh")
     page.press("#cc-header-q", "Enter")
     page.wait_for_function("() => document.querySelectorAll('.cc-search__title a').length > 0", timeout=20000)
