@@ -131,6 +131,7 @@ PLUGINS = [
     "cchc_assets",       # fingerprinted names for the theme's CSS and JS ({{ "css/site.css" | asset }})
     "cchc_figures",      # Markdown: photos with captions become <figure>
     "cchc_content",      # normalise text, slugs, check metadata against content/data/
+    "cchc_uploads",      # what may be read and published from content/: no links out, allowed types, safe SVG
     "cchc_images",       # srcset, width/height, smaller copies of photos
     "cchc_related",      # "Tin liên quan"
     "cchc_procedures",   # "Tra cứu thủ tục hành chính" (content/procedures/); before cchc_plan

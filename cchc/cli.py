@@ -363,7 +363,7 @@ def main(argv=None) -> int:
     stats.set_defaults(func=_stats)
 
     article = commands.add_parser("new-article", help="tạo bài viết mới với đủ phần khai báo")
-    article.add_argument("--title", help="tiêu đề")
+    article.add_argument("--title", help="tiêu đề (một dòng, tối đa 200 ký tự)")
     article.add_argument("--category", help="chuyên mục (mã hoặc tên)")
     article.add_argument("--form", help="hình thức: tin, bai, anh, video, phong-su, am-thanh")
     article.add_argument("--co-quan", dest="co_quan", help="cơ quan thực hiện (mã hoặc tên)")

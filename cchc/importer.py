@@ -74,9 +74,12 @@ Lifecycle (the file of a code is compared with what is imported for it)
   database drops abolished procedures, and `--abolish` records that (trang_thai: bai-bo,
   thay_the_boi, a lich_su entry loai: bai-bo).
 - content/procedures/dia-phuong/ (the ward's overlay) is never read or written.
-Bad input (not JSON, wrong shape, missing code or name, invalid code, two different records for
-one code) stops the import with Vietnamese messages naming the file and record: exit status 1
-and nothing written. Files are written through a temporary file and os.replace.
+Bad input (not JSON, wrong shape or types, missing code or name, invalid code, two different records
+for one code, a form file or page address that is not an absolute http(s) address — javascript:,
+data:, entity-encoded schemes —) stops the import with Vietnamese messages naming the file and
+record (and the line, when the bad value is found there): exit status 1 and nothing written.
+Existing records are read with cchc.data's loader, which refuses anchors, aliases and tags.
+Files are written through a temporary file and os.replace.
 """
 
 from __future__ import annotations
@@ -84,6 +87,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import math
 import os
 import re
 import sys
@@ -91,8 +95,8 @@ import tempfile
 
 import yaml
 
-from . import procedures, vn
-from .errors import Problem
+from . import data, procedures, vn
+from .errors import ContentError, Problem
 
 HEADER = ("# Nhập từ Cổng Dịch vụ công quốc gia bằng cchc import-procedures — không sửa tay; "
           "phần bổ sung của phường: content/procedures/dia-phuong/{code}.yaml\n")
@@ -132,9 +136,10 @@ UNITS = {"ngay lam viec": "ngay-lam-viec", "ngay": "ngay"}
 class RecordError(Exception):
     """A record that cannot be imported; the message is Vietnamese."""
 
-    def __init__(self, message: str, field: str | None = None, hint: str = ""):
+    def __init__(self, message: str, field: str | None = None, hint: str = "", value=None):
         super().__init__(message)
         self.field, self.hint = field, hint
+        self.value = value              # the offending input text, to find its line in the file
 
 
 @dataclasses.dataclass
@@ -211,8 +216,10 @@ def _number(text: str) -> str:
     """"5" → "5", "0.5" → "0,5" (Vietnamese decimal mark), for so_ngay."""
     try:
         value = float(str(text).replace(",", "."))
+        if not math.isfinite(value):
+            raise ValueError(text)
     except ValueError:
-        raise RecordError(f"thời hạn “{text}” không phải một số.", "processingTime") from None
+        raise RecordError(f"thời hạn “{data.shown(str(text))}” không phải một số.", "processingTime") from None
     return str(int(value)) if value == int(value) else vn.number(value, len(str(value).split(".")[1]))
 
 
@@ -275,7 +282,11 @@ def _local_date(value, field: str) -> str:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return dt.datetime.fromtimestamp(value / 1000, tz=vn.TIMEZONE).date().isoformat()
+        try:
+            return dt.datetime.fromtimestamp(value / 1000, tz=vn.TIMEZONE).date().isoformat()
+        except (OverflowError, OSError, ValueError):
+            raise RecordError(f"ngày “{data.shown(str(value))}” không đọc được.", field,
+                              "Ngày phải là mili giây kể từ 1970 hoặc dạng 2026-03-05.") from None
     try:
         parsed = dt.datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
     except ValueError:
@@ -284,6 +295,20 @@ def _local_date(value, field: str) -> str:
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(vn.TIMEZONE)
     return parsed.date().isoformat()
+
+
+def _link(value, field: str, what: str) -> str:
+    """An address the site prints into a link: absolute http(s) only (procedures.safe_url). Anything
+    else (javascript:, data:, entity-encoded or hidden schemes) stops the import of the record: the
+    national portal never publishes such a link, so the input is damaged or forged."""
+    text = _line(value)
+    if text and not procedures.safe_url(text):
+        raise RecordError(f"{what}: “{data.shown(text)}” không phải địa chỉ dùng được trong liên kết — chỉ nhận địa chỉ "
+                          "web đầy đủ bắt đầu bằng http:// hoặc https:// (không nhận javascript:, data:, vbscript: "
+                          "hay địa chỉ viết bằng mã HTML); không nhập bản ghi này.", field,
+                          "Tải lại dữ liệu từ Cổng Dịch vụ công quốc gia; nếu nguồn vẫn ghi như vậy, xóa địa chỉ này "
+                          "khỏi tệp JSON rồi nhập lại.", value)
+    return text
 
 
 def _compact(mapping: dict, keep=()) -> dict:
@@ -312,6 +337,15 @@ def _items(raw: dict, key: str) -> list:
         return []
     if not isinstance(value, list):
         raise RecordError(f"trường {key} phải là một danh sách.", key)
+    return value
+
+
+def _list(value, field: str) -> list:
+    """A list inside a record (absent or empty: []); anything else is bad input, not a crash."""
+    if not value:
+        return []
+    if not isinstance(value, list):
+        raise RecordError(f"trường {field} phải là một danh sách.", field)
     return value
 
 
@@ -348,7 +382,7 @@ def _portal_channel(method: dict) -> dict:
     unit = str(method.get("processingTimeUnit") or "").upper()
     timing = _time(str(time), PORTAL_UNITS.get(unit, "")) if time not in (None, "", 0) else {}
     fees, free_notes = [], []
-    for fee in method.get("fees") or []:
+    for fee in _list(method.get("fees"), "executionMethods.fees"):
         if not isinstance(fee, dict):
             raise RecordError("mỗi mục phí của executionMethods phải là một đối tượng JSON.", "executionMethods")
         entry, note = _portal_fee(fee)
@@ -376,19 +410,27 @@ def _portal_fee(fee: dict) -> tuple[dict | None, str]:
         value, currency = amount, _line(match.group(2)) or currency
     if value in (None, "") or isinstance(value, bool):
         return None, note
+    if not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise RecordError(f"mức phí “{data.shown(str(value))}” không phải một số.", "executionMethods",
+                          "Mức phí là một số (2000) hoặc chữ (“2.000 Việt Nam Đồng”, “Miễn phí”).")
     entry = _fee(kind, value, currency, note)
     return entry, "" if entry else note
 
 
 def _portal_documents(raw: dict) -> list[dict]:
     groups = []
-    for case in _mapping_items(raw, "executionCases"):
+    for n, case in enumerate(_mapping_items(raw, "executionCases")):
         documents = []
-        for item in case.get("profileComponents") or []:
+        for m, item in enumerate(_list(case.get("profileComponents"), "executionCases.profileComponents")):
             if not isinstance(item, dict):
                 raise RecordError("mỗi giấy tờ của executionCases phải là một đối tượng JSON.", "executionCases")
-            forms = [_compact({"ten": _line(a.get("fileName")), "tep": _line(a.get("filePath"))})
-                     for a in item.get("attachments") or [] if isinstance(a, dict) and _line(a.get("fileName"))]
+            forms = [_compact({"ten": _line(a.get("fileName")),
+                               "tep": _link(a.get("filePath"),
+                                            f"executionCases[{n}].profileComponents[{m}].attachments[{k}].filePath",
+                                            f"mẫu “{_line(a.get('fileName'))}” của giấy tờ “{data.shown(_line(item.get('name')))}”")})
+                     for k, a in enumerate(_list(item.get("attachments"),
+                                                 "executionCases.profileComponents.attachments"))
+                     if isinstance(a, dict) and _line(a.get("fileName"))]
             required = item.get("required")
             documents.append(_compact({
                 "ten": _para(item.get("name")),
@@ -404,6 +446,9 @@ def _quantity(value) -> str:
     """Quantities stay text ("010" stays "010"); None and "" stay absent."""
     if value is None or isinstance(value, bool):
         return ""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise RecordError(f"số lượng “{value}” không phải một số.", "executionCases.profileComponents",
+                          "originalQty và copyQty là số bản (0, 1, 2 …).")
     return _line(value) if not isinstance(value, float) else str(int(value))
 
 
@@ -746,7 +791,7 @@ def _crawl_record(raw: dict) -> tuple[dict, list[str]]:
 
 
 def _crawl_source(raw: dict) -> dict:
-    url = _line(raw.get("detail_url"))
+    url = _link(raw.get("detail_url"), "detail_url", "trang thủ tục trên Cổng Dịch vụ công quốc gia")
     internal = _line(raw.get("formality_id"))
     if not internal and url:
         match = re.search(r"/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", url)
@@ -844,13 +889,18 @@ def render(record: dict) -> str:
     return HEADER.format(code=record["ma"]) + body
 
 
-def _reload(text: str) -> dict:
-    """The record as cchc.data.load_yaml reads it (every scalar text)."""
-    return yaml.load(vn.normalize(text), Loader=yaml.BaseLoader)
+def _reload(text: str, path: str = "", lines: bool = False):
+    """The record as cchc.data.load_yaml reads it: every scalar text, anchors, aliases, merge keys and
+    tags refused (ContentError naming path and line); without the line bookkeeping unless `lines`."""
+    return data.parse_yaml(vn.normalize(text), path, lines=lines)
 
 
 def _check(path: str, text: str) -> list[Problem]:
-    _record, problems = procedures.validate(path, _reload(text))
+    try:
+        raw = _reload(text, path, lines=True)
+    except ContentError as error:
+        return list(error.problems)
+    _record, problems = procedures.validate(path, raw)
     return problems
 
 
@@ -873,19 +923,36 @@ def _input_files(paths) -> tuple[list[str], list[Problem]]:
     return files, problems
 
 
+def _line_of(text: str, value) -> int | None:
+    """Line of a string value in the JSON text, when it is written there exactly once."""
+    if not isinstance(value, str) or not value:
+        return None
+    for written in {json.dumps(value, ensure_ascii=False)[1:-1], json.dumps(value)[1:-1]}:
+        if text.count(written) == 1:
+            return text.count("\n", 0, text.index(written)) + 1
+    return None
+
+
 def _read_file(path: str) -> tuple[list[Imported], list[Problem]]:
     try:
         with open(path, encoding="utf-8-sig") as handle:
-            data = json.load(handle)
+            text = handle.read()
+        loaded = json.loads(text)
     except UnicodeDecodeError:
         return [], [Problem(path, None, None, "tệp không phải văn bản UTF-8.", "Lưu lại tệp JSON ở mã UTF-8.")]
     except json.JSONDecodeError as error:
         return [], [Problem(path, error.lineno, None, f"không phải JSON hợp lệ ({error.msg}, cột {error.colno}).",
                             "Tải lại dữ liệu từ Cổng Dịch vụ công quốc gia.")]
-    if isinstance(data, dict):
-        objects = [(None, data)]
-    elif isinstance(data, list) and data:
-        objects = list(enumerate(data, 1))
+    except RecursionError:
+        return [], [Problem(path, None, None, "JSON lồng nhau quá sâu, không phải dữ liệu của Cổng Dịch vụ công quốc gia.",
+                            "Tải lại dữ liệu từ Cổng Dịch vụ công quốc gia.")]
+    except OSError as error:
+        return [], [Problem(path, None, None, f"không đọc được tệp ({error.strerror or error}).",
+                            "Kiểm tra quyền đọc tệp.")]
+    if isinstance(loaded, dict):
+        objects = [(None, loaded)]
+    elif isinstance(loaded, list) and loaded:
+        objects = list(enumerate(loaded, 1))
     else:
         return [], [Problem(path, None, None, "tệp phải chứa một bản ghi thủ tục (đối tượng JSON) "
                                               "hoặc một danh sách bản ghi không rỗng.")]
@@ -896,7 +963,7 @@ def _read_file(path: str) -> tuple[list[Imported], list[Problem]]:
         try:
             imported.append(parse_record(raw, where))
         except RecordError as error:
-            problems.append(Problem(path, None, error.field, label + str(error), error.hint))
+            problems.append(Problem(path, _line_of(text, error.value), error.field, label + str(error), error.hint))
     return imported, problems
 
 
@@ -930,13 +997,18 @@ def _existing(folder: str) -> dict[str, str]:
 
 
 def _read_existing(path: str) -> tuple[dict | None, list[Problem]]:
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
     try:
-        old = _reload(text)
-    except yaml.YAMLError as error:
-        return None, [Problem(path, None, None, f"tệp hiện có sai cú pháp YAML ({error}).",
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError) as error:
+        return None, [Problem(path, None, None, f"không đọc được tệp hiện có ({error}).",
                               "Khôi phục tệp từ kho mã rồi nhập lại.")]
+    try:
+        old = _reload(text, path)
+    except ContentError as error:
+        return None, [dataclasses.replace(p, message=f"tệp hiện có: {p.message}",
+                                          hint=f"{p.hint} Hoặc khôi phục tệp từ kho mã rồi nhập lại.".strip())
+                      for p in error.problems]
     problems = _check(path, text)
     return (old if not problems else None), problems
 

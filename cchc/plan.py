@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import re
 
 from . import vn
@@ -276,14 +277,41 @@ READERSHIP = [
 ]
 
 
-def check_stats(stats: dict, period: Period) -> str | None:
-    """Why a `cchc stats --json` file cannot be used for this period's report (None when it can)."""
-    span = (stats.get("ky") or {})
-    if span.get("tu_ngay") != period.start.isoformat() or span.get("den_ngay") != period.end.isoformat():
-        return (f"số liệu truy cập là của kỳ {span.get('tu_ngay')} – {span.get('den_ngay')}, không phải "
+def _number(value) -> bool:
+    """A count or an average of `cchc stats`: a finite number, not negative (not a bool, not text)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+
+
+def check_stats(stats, period: Period) -> str | None:
+    """Why a `cchc stats --json` file cannot be used for this period's report (None when it can).
+    The file sits in content/data/, where editors write: every value the report prints is checked
+    for its type here, so a wrong one is a message, never a traceback."""
+    not_ours = "tệp không phải kết quả của cchc stats --json"
+    if not isinstance(stats, dict):
+        return not_ours + " (cần một đối tượng JSON)"
+    span = stats.get("ky") or {}
+    if not isinstance(span, dict):
+        return not_ours + " (“ky” phải là {tu_ngay, den_ngay})"
+    start, end = span.get("tu_ngay"), span.get("den_ngay")
+    if start != period.start.isoformat() or end != period.end.isoformat():
+        shown = [vn.normalize_line(v)[:20] if isinstance(v, str) else "?" for v in (start, end)]
+        return (f"số liệu truy cập là của kỳ {shown[0]} – {shown[1]}, không phải "
                 f"{period.label} ({period.start.isoformat()} – {period.end.isoformat()})")
-    if "tong" not in stats:
-        return "tệp không phải kết quả của cchc stats --json"
+    totals = stats.get("tong")
+    if not isinstance(totals, dict):
+        return not_ours
+    for key, _label in READERSHIP:
+        if key in totals and not _number(totals[key]):
+            return f"{not_ours} (“tong.{key}” phải là một số không âm)"
+    if "so_ngay_co_du_lieu" in stats and not _number(stats["so_ngay_co_du_lieu"]):
+        return f"{not_ours} (“so_ngay_co_du_lieu” phải là một số không âm)"
+    articles = stats.get("bai_viet", [])
+    if not isinstance(articles, list):
+        return f"{not_ours} (“bai_viet” phải là một danh sách)"
+    for n, item in enumerate(articles, 1):
+        if not isinstance(item, dict) or not isinstance(item.get("dia_chi"), str) \
+                or not isinstance(item.get("tieu_de", ""), (str, type(None))) or not _number(item.get("luot_xem")):
+            return f"{not_ours} (mục thứ {n} của “bai_viet” cần dia_chi, tieu_de là chữ và luot_xem là số)"
     return None
 
 

@@ -42,18 +42,23 @@ Record (imported) — every component of Nghị định 63/2010/NĐ-CP Điều 8
 Overlay (local, optional): phi_dia_phuong: [{hinh_thuc?, loai, muc, can_cu}], dia_chi, gio_lam_viec,
 dien_thoai, ghi_chu, co_quan_phuong: <mã in content/data/co-quan.yaml>.
 
-All scalars are read as text (BaseLoader): "1.000890" never becomes a float, "010" never 8.
+All scalars are read as text (BaseLoader): "1.000890" never becomes a float, "010" never 8. Every
+value's type is checked (a list where text is expected is a problem with its line, not a crash).
+Addresses printed into links — ho_so[].giay_to[].mau[].tep and nguon.dia_chi — must be absolute
+http(s) addresses (safe_url); the overlay's dien_thoai, printed into a tel: link, a phone number.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import os
 import re
+from urllib.parse import urlsplit
 
 from . import vn
-from .data import load_yaml
+from .data import kind_of, line_in, load_yaml, shown
 from .errors import ContentError, Problem
 
 CODE = re.compile(r"^\d\.\d{6}$")
@@ -132,63 +137,155 @@ def _text(value) -> bool:
     return isinstance(value, str)
 
 
+# ---- addresses printed into links ------------------------------------------------------------------
+
+URL_SCHEMES = ("http", "https")
+_URL_START = re.compile(r"^https?://", re.I)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Removed before the scheme is read, as a browser would: ASCII whitespace and controls, and the
+# invisible or spacing characters an attacker can hide a scheme behind.
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\xa0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]")
+# Characters no address needs written as they are, and that would end the href="…" attribute (or
+# open a tag) wherever a template printed the address without escaping it.
+_BREAKS_OUT = re.compile(r"[\"'<>`\\]")
+PHONE = re.compile(r"^[+(]?[0-9][0-9 .()-]{2,30}$")
+
+
+def safe_url(value) -> bool:
+    """True for an address that may be printed into href/src as it is: an absolute http:// or
+    https:// address with a host, written plainly. Allowlist: the scheme is read after HTML entities
+    are decoded (repeatedly) and whitespace and control characters removed, and must be http(s)
+    both before and after, so javascript&#58;…, jav&#x61;script:, " javascript:", JaVaScRiPt:,
+    data:, vbscript: and anything relative or protocol-relative are refused; so are quotes, < > `
+    and backslashes, which no address needs and which could end the attribute it is printed in."""
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    if not text or _CONTROL.search(text):
+        return False
+    decoded = text
+    for _round in range(5):
+        unescaped = html.unescape(decoded)
+        if unescaped == decoded:
+            break
+        decoded = unescaped
+    else:
+        return False
+    decoded = _INVISIBLE.sub("", decoded)
+    if not _URL_START.match(text) or not _URL_START.match(decoded):
+        return False
+    if _BREAKS_OUT.search(text) or _BREAKS_OUT.search(decoded):
+        return False
+    try:
+        parts = urlsplit(decoded)
+        parts.port  # noqa: B018 — raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    return parts.scheme.lower() in URL_SCHEMES and bool(parts.hostname)
+
+
 class _Checker:
+    """Collects the problems of one record or overlay. Every check is told where its value sits
+    (`at`: the mapping holding it, `key`, `index` in a list), so a problem names that line."""
+
     def __init__(self, path: str, raw: dict):
         self.path, self.raw, self.problems = path, raw, []
         self.lines = raw.get("__lines__", {}) if isinstance(raw, dict) else {}
 
-    def problem(self, field, message, hint=""):
-        top = field.split(".")[0].split("[")[0]
-        self.problems.append(Problem(self.path, self.lines.get(top), field, message, hint))
+    def problem(self, field, message, hint="", at=None, key=None, index=None):
+        if at is None:
+            line = self.lines.get(field.split(".")[0].split("[")[0])
+        else:
+            line = line_in(at, key, index)
+        self.problems.append(Problem(self.path, line, field, message, hint))
 
-    def text(self, field, value, required=False):
+    def text(self, field, value, required=False, at=None, key=None, index=None):
         if value is None or value == "":
             if required:
-                self.problem(field, "thiếu giá trị.", "Nhập lại thủ tục từ Cổng Dịch vụ công quốc gia.")
-            return
+                self.problem(field, "thiếu giá trị.", "Nhập lại thủ tục từ Cổng Dịch vụ công quốc gia.", at, key, index)
+            return False
         if not _text(value):
-            self.problem(field, f"phải là chữ, không phải {type(value).__name__}.")
+            self.problem(field, f"phải là chữ (một giá trị), không phải {kind_of(value)}.",
+                         "Viết giá trị ngay sau dấu hai chấm; không dùng [ ], { } hay các dòng “- …” cho khóa này.",
+                         at, key, index)
+            return False
+        return True
 
-    def choice(self, field, value, choices, required=True):
+    def choice(self, field, value, choices, required=True, at=None, key=None, index=None):
         if value in (None, "") and not required:
             return
-        if value not in choices:
-            self.problem(field, f"giá trị “{value}” không hợp lệ.", f"Dùng một trong: {', '.join(choices)}.")
+        if not _text(value):
+            self.problem(field, f"phải là chữ (một giá trị), không phải {kind_of(value)}.",
+                         f"Dùng một trong: {', '.join(choices)}.", at, key, index)
+        elif value not in choices:
+            self.problem(field, f"giá trị “{shown(value)}” không hợp lệ.", f"Dùng một trong: {', '.join(choices)}.",
+                         at, key, index)
 
-    def date(self, field, value, required=False):
+    def date(self, field, value, required=False, at=None, key=None):
         if value in (None, "") and not required:
             return
         if not _text(value) or not DATE.match(value):
-            self.problem(field, f"ngày “{value}” phải viết dạng năm-tháng-ngày (2026-03-05).")
+            shown_value = shown(value) if _text(value) else kind_of(value)
+            self.problem(field, f"ngày “{shown_value}” phải viết dạng năm-tháng-ngày (2026-03-05).", "", at, key)
             return
         try:
             dt.date.fromisoformat(value)
         except ValueError:
-            self.problem(field, f"ngày “{value}” không có thật.")
+            self.problem(field, f"ngày “{value}” không có thật.", "", at, key)
 
-    def items(self, field, value, required=False):
+    def url(self, field, value, hint, at=None, key=None):
+        """An address printed into href: absolute http(s) only (safe_url)."""
+        if value in (None, "") or not self.text(field, value, at=at, key=key):
+            return
+        if not safe_url(value):
+            self.problem(field, f"địa chỉ “{shown(value)}” không dùng được trong liên kết: chỉ nhận địa chỉ web "
+                                "đầy đủ bắt đầu bằng http:// hoặc https:// (không nhận javascript:, data:, vbscript:, "
+                                "địa chỉ viết bằng mã HTML hay có ký tự điều khiển); trang không đăng liên kết này.",
+                         hint, at, key)
+
+    def items(self, field, value, required=False, at=None, key=None):
         """A list (of dicts or texts); reports and returns [] when it is not."""
         if value in (None, "", []):
             if required:
-                self.problem(field, "cần ít nhất một mục.", "Nhập lại thủ tục từ Cổng Dịch vụ công quốc gia.")
+                self.problem(field, "cần ít nhất một mục.", "Nhập lại thủ tục từ Cổng Dịch vụ công quốc gia.", at, key)
             return []
         if not isinstance(value, list):
-            self.problem(field, "phải là một danh sách (mỗi mục bắt đầu bằng “- ”).")
+            self.problem(field, f"phải là một danh sách (mỗi mục bắt đầu bằng “- ”), không phải {kind_of(value)}.",
+                         "", at, key)
             return []
         return value
 
-    def mapping(self, field, value, keys, required=()):
+    def texts(self, field, value, required=False, at=None, key=None):
+        """A list of texts."""
+        for n, item in enumerate(self.items(field, value, required, at, key)):
+            self.text(f"{field}[{n}]", item, required=True, at=at, key=key, index=n)
+
+    def mapping(self, field, value, keys, required=(), nested=(), at=None, key=None, index=None):
+        """A mapping with only `keys`, each holding text (those in `nested` are checked by the caller)."""
         if not isinstance(value, dict):
-            self.problem(field, "phải là một nhóm khóa: giá trị.")
+            self.problem(field, f"phải là một nhóm khóa: giá trị, không phải {kind_of(value)}.", "", at, key, index)
             return {}
-        for key in value:
-            if key.startswith("__"):
+        for name, item in value.items():
+            if name.startswith("__"):
                 continue
-            if key not in keys:
-                self.problem(f"{field}.{key}", "khóa không có trong lược đồ.", f"Các khóa được dùng: {', '.join(sorted(keys))}.")
-        for key in required:
-            self.text(f"{field}.{key}", value.get(key), required=True)
+            if name not in keys:
+                self.problem(f"{field}.{name}", "khóa không có trong lược đồ.",
+                             f"Các khóa được dùng: {', '.join(sorted(keys))}.", value, name)
+            elif name not in nested:
+                self.text(f"{field}.{name}", item, at=value, key=name)
+        for name in required:
+            if name not in nested and value.get(name) in (None, ""):
+                self.text(f"{field}.{name}", value.get(name), required=True, at=value, key=name)
         return value
+
+    def mappings(self, field, value, keys, required=(), nested=(), at=None, key=None, required_list=False):
+        """(index, mapping) of each valid mapping of a list of mappings."""
+        found = []
+        for n, item in enumerate(self.items(field, value, required_list, at, key)):
+            checked = self.mapping(f"{field}[{n}]", item, keys, required, nested, at, key, n)
+            if isinstance(item, dict):
+                found.append((n, checked))
+        return found
 
 
 def _strip_lines(value):
@@ -207,9 +304,12 @@ def _bool(value) -> bool | None:
 
 
 def validate(path: str, raw) -> tuple[dict | None, list[Problem]]:
-    """(record, problems) for one imported record as loaded by cchc.data.load_yaml."""
+    """(record, problems) for one imported record as loaded by cchc.data.load_yaml. Every value's
+    type is checked before it is used, so a wrong one is a problem with its line, never a crash."""
     if not isinstance(raw, dict):
-        return None, [Problem(path, None, None, "tệp không phải một bản ghi thủ tục (nhóm khóa: giá trị).")]
+        return None, [Problem(path, line_in(raw), None,
+                              f"tệp không phải một bản ghi thủ tục (nhóm khóa: giá trị) mà là {kind_of(raw)}.",
+                              "Nhập lại thủ tục từ Cổng Dịch vụ công quốc gia bằng cchc import-procedures.")]
     c = _Checker(path, raw)
     for key in raw:
         if not key.startswith("__") and key not in KNOWN:
@@ -220,68 +320,67 @@ def validate(path: str, raw) -> tuple[dict | None, list[Problem]]:
     code = raw.get("ma")
     c.text("ma", code)
     expected = os.path.splitext(os.path.basename(path))[0]
-    if _text(code) and not CODE.match(code):
-        c.problem("ma", f"mã “{code}” không đúng dạng d.dddddd (ví dụ 1.001193).")
-    elif _text(code) and code != expected:
+    if _text(code) and code and not CODE.match(code):
+        c.problem("ma", f"mã “{shown(code)}” không đúng dạng d.dddddd (ví dụ 1.001193).")
+    elif _text(code) and code and code != expected:
         c.problem("ma", f"mã “{code}” khác tên tệp “{expected}”.", f"Đổi tên tệp thành {code}.yaml.")
-    c.text("ten", raw.get("ten"))
+    for key in ("ten", "loai", "noi_tiep_nhan", "yeu_cau_dieu_kien", "thay_the_boi"):
+        c.text(key, raw.get(key))
     for n, level in enumerate(c.items("cap_thuc_hien", raw.get("cap_thuc_hien"))):
-        c.choice(f"cap_thuc_hien[{n}]", level, LEVELS)
+        c.choice(f"cap_thuc_hien[{n}]", level, LEVELS, at=raw, key="cap_thuc_hien", index=n)
     for key in ("linh_vuc", "co_quan_thuc_hien", "co_quan_tham_quyen", "co_quan_uy_quyen", "co_quan_phoi_hop"):
-        for n, item in enumerate(c.items(key, raw.get(key))):
-            c.mapping(f"{key}[{n}]", item, {"ma", "ten"}, required=("ten",))
-    for n, item in enumerate(c.items("doi_tuong", raw.get("doi_tuong"))):
-        c.text(f"doi_tuong[{n}]", item, required=True)
-    for n, step in enumerate(c.items("trinh_tu", raw.get("trinh_tu"))):
-        c.mapping(f"trinh_tu[{n}]", step, {"ten", "mo_ta"}, required=("mo_ta",))
-    for n, channel in enumerate(c.items("cach_thuc", raw.get("cach_thuc"))):
+        c.mappings(key, raw.get(key), {"ma", "ten"}, required=("ten",))
+    for key in ("doi_tuong", "ket_qua", "su_kien_doi_song"):
+        c.texts(key, raw.get(key))
+    c.mappings("trinh_tu", raw.get("trinh_tu"), {"ten", "mo_ta"}, required=("mo_ta",))
+    channels = c.mappings("cach_thuc", raw.get("cach_thuc"),
+                          {"hinh_thuc", "thoi_han", "so_ngay", "don_vi", "phi", "mo_ta"},
+                          required=("hinh_thuc",), nested=("phi",))
+    for n, channel in channels:
         where = f"cach_thuc[{n}]"
-        channel = c.mapping(where, channel, {"hinh_thuc", "thoi_han", "so_ngay", "don_vi", "phi", "mo_ta"},
-                            required=("hinh_thuc",))
-        c.choice(f"{where}.hinh_thuc", channel.get("hinh_thuc"), CHANNELS)
-        c.choice(f"{where}.don_vi", channel.get("don_vi"), DAY_UNITS, required=False)
-        if channel.get("so_ngay") not in (None, "") and not re.match(r"^\d+(,\d+)?$", str(channel.get("so_ngay"))):
-            c.problem(f"{where}.so_ngay", f"“{channel.get('so_ngay')}” không phải số ngày.")
-        for m, fee in enumerate(c.items(f"{where}.phi", channel.get("phi"))):
-            fee = c.mapping(f"{where}.phi[{m}]", fee, {"loai", "muc", "mo_ta"})
-            c.choice(f"{where}.phi[{m}].loai", fee.get("loai"), FEE_KINDS)
-    for n, group in enumerate(c.items("ho_so", raw.get("ho_so"))):
+        c.choice(f"{where}.hinh_thuc", channel.get("hinh_thuc"), CHANNELS, at=channel, key="hinh_thuc")
+        c.choice(f"{where}.don_vi", channel.get("don_vi"), DAY_UNITS, required=False, at=channel, key="don_vi")
+        days = channel.get("so_ngay")
+        if _text(days) and days and not re.match(r"^\d+(,\d+)?$", days):
+            c.problem(f"{where}.so_ngay", f"“{shown(days)}” không phải số ngày.", "", channel, "so_ngay")
+        for m, fee in c.mappings(f"{where}.phi", channel.get("phi"), {"loai", "muc", "mo_ta"}, at=channel, key="phi"):
+            c.choice(f"{where}.phi[{m}].loai", fee.get("loai"), FEE_KINDS, at=fee, key="loai")
+    for n, group in c.mappings("ho_so", raw.get("ho_so"), {"nhom", "giay_to"}, nested=("giay_to",)):
         where = f"ho_so[{n}]"
-        group = c.mapping(where, group, {"nhom", "giay_to"})
-        for m, doc in enumerate(c.items(f"{where}.giay_to", group.get("giay_to"), required=True)):
-            doc = c.mapping(f"{where}.giay_to[{m}]", doc, {"ten", "ban_chinh", "ban_sao", "bat_buoc", "mau"},
-                            required=("ten",))
+        documents = c.mappings(f"{where}.giay_to", group.get("giay_to"), {"ten", "ban_chinh", "ban_sao", "bat_buoc", "mau"},
+                               required=("ten",), nested=("mau",), at=group, key="giay_to", required_list=True)
+        for m, doc in documents:
+            here = f"{where}.giay_to[{m}]"
             for qty in ("ban_chinh", "ban_sao"):
-                if doc.get(qty) not in (None, "") and not str(doc.get(qty)).isdigit():
-                    c.problem(f"{where}.giay_to[{m}].{qty}", f"“{doc.get(qty)}” không phải số lượng.")
-            if doc.get("bat_buoc") not in (None, "") and _bool(doc.get("bat_buoc")) is None:
-                c.problem(f"{where}.giay_to[{m}].bat_buoc", "phải là true hoặc false.")
-            for k, form in enumerate(c.items(f"{where}.giay_to[{m}].mau", doc.get("mau"))):
-                c.mapping(f"{where}.giay_to[{m}].mau[{k}]", form, {"ten", "tep"}, required=("ten",))
-    for n, basis in enumerate(c.items("can_cu_phap_ly", raw.get("can_cu_phap_ly"))):
-        c.mapping(f"can_cu_phap_ly[{n}]", basis, {"ten", "so"}, required=("ten",))
-    for n, result in enumerate(c.items("ket_qua", raw.get("ket_qua"))):
-        c.text(f"ket_qua[{n}]", result, required=True)
-    for n, event in enumerate(c.items("su_kien_doi_song", raw.get("su_kien_doi_song"))):
-        c.text(f"su_kien_doi_song[{n}]", event, required=True)
+                if _text(doc.get(qty)) and doc[qty] and not doc[qty].isdigit():
+                    c.problem(f"{here}.{qty}", f"“{shown(doc[qty])}” không phải số lượng.", "", doc, qty)
+            if _text(doc.get("bat_buoc")) and doc["bat_buoc"] and _bool(doc["bat_buoc"]) is None:
+                c.problem(f"{here}.bat_buoc", "phải là true hoặc false.", "", doc, "bat_buoc")
+            for k, form in c.mappings(f"{here}.mau", doc.get("mau"), {"ten", "tep"}, required=("ten",), at=doc, key="mau"):
+                c.url(f"{here}.mau[{k}].tep", form.get("tep"),
+                      "Ghi địa chỉ đầy đủ của mẫu đơn, ví dụ https://dichvucong.gov.vn/…, hoặc xóa khóa “tep”; "
+                      "bản ghi nhập từ Cổng Dịch vụ công quốc gia thì nhập lại.", form, "tep")
+    c.mappings("can_cu_phap_ly", raw.get("can_cu_phap_ly"), {"ten", "so"}, required=("ten",))
     c.choice("muc_do_truc_tuyen", raw.get("muc_do_truc_tuyen"), ONLINE_LEVELS)
     c.choice("trang_thai", raw.get("trang_thai"), STATUSES)
-    for key in ("loai", "noi_tiep_nhan", "yeu_cau_dieu_kien", "thay_the_boi"):
-        c.text(key, raw.get(key))
-    if raw.get("thay_the_boi") and not CODE.match(str(raw.get("thay_the_boi"))):
-        c.problem("thay_the_boi", f"mã “{raw.get('thay_the_boi')}” không đúng dạng d.dddddd.")
+    successor = raw.get("thay_the_boi")
+    if _text(successor) and successor and not CODE.match(successor):
+        c.problem("thay_the_boi", f"mã “{shown(successor)}” không đúng dạng d.dddddd.")
     c.date("ngay_cap_nhat", raw.get("ngay_cap_nhat"))
     if raw.get("quyet_dinh_cong_bo") is not None:
         decision = c.mapping("quyet_dinh_cong_bo", raw["quyet_dinh_cong_bo"], {"so", "ngay", "co_quan"}, required=("so",))
-        c.date("quyet_dinh_cong_bo.ngay", decision.get("ngay"))
-    for n, change in enumerate(c.items("lich_su", raw.get("lich_su"))):
-        change = c.mapping(f"lich_su[{n}]", change, {"ngay", "loai", "quyet_dinh", "noi_dung"})
-        c.date(f"lich_su[{n}].ngay", change.get("ngay"), required=True)
-        c.choice(f"lich_su[{n}].loai", change.get("loai"), CHANGES)
+        c.date("quyet_dinh_cong_bo.ngay", decision.get("ngay"), at=decision, key="ngay")
+    for n, change in c.mappings("lich_su", raw.get("lich_su"), {"ngay", "loai", "quyet_dinh", "noi_dung"}):
+        c.date(f"lich_su[{n}].ngay", change.get("ngay"), required=True, at=change, key="ngay")
+        c.choice(f"lich_su[{n}].loai", change.get("loai"), CHANGES, at=change, key="loai")
     if raw.get("nguon") is not None:
-        c.mapping("nguon", raw["nguon"], {"he_thong", "dia_chi", "ma_noi_bo", "ngay_nhap"})
-    if raw.get("van_ban_chua_tach") is not None:
-        c.mapping("van_ban_chua_tach", raw["van_ban_chua_tach"], set(raw["van_ban_chua_tach"]))
+        source = c.mapping("nguon", raw["nguon"], {"he_thong", "dia_chi", "ma_noi_bo", "ngay_nhap"})
+        c.url("nguon.dia_chi", source.get("dia_chi"),
+              "Ghi địa chỉ trang thủ tục trên Cổng Dịch vụ công quốc gia (https://dichvucong.gov.vn/…), "
+              "hoặc nhập lại thủ tục.", source, "dia_chi")
+    unsplit = raw.get("van_ban_chua_tach")
+    if unsplit is not None:
+        c.mapping("van_ban_chua_tach", unsplit, {k for k in unsplit if not k.startswith("__")} if isinstance(unsplit, dict) else set())
     if raw.get("trang_thai") == "bai-bo" and isinstance(raw.get("lich_su"), list) and \
             not any(isinstance(h, dict) and h.get("loai") == "bai-bo" for h in raw["lich_su"]):
         c.problem("lich_su", "thủ tục đã bãi bỏ cần một mục “loai: bai-bo” với quyết định bãi bỏ.")
@@ -317,22 +416,30 @@ def validate(path: str, raw) -> tuple[dict | None, list[Problem]]:
 
 
 def validate_overlay(path: str, raw, bodies=None) -> tuple[dict, list[Problem]]:
-    if raw is None:
+    if raw is None or raw == "":
         raw = {}
     if not isinstance(raw, dict):
-        return {}, [Problem(path, None, None, "tệp bổ sung của phường phải là một nhóm khóa: giá trị.")]
+        return {}, [Problem(path, line_in(raw), None,
+                            f"tệp bổ sung của phường phải là một nhóm khóa: giá trị, không phải {kind_of(raw)}.",
+                            "Tạo lại tệp bằng cchc new-procedure MÃ rồi điền các khóa.")]
     c = _Checker(path, raw)
     for key in raw:
         if not key.startswith("__") and key not in OVERLAY_KNOWN:
             c.problem(key, "khóa không có trong phần bổ sung của phường.", f"Các khóa được dùng: {', '.join(sorted(OVERLAY_KNOWN))}.")
-    for key in ("dia_chi", "gio_lam_viec", "dien_thoai", "ghi_chu"):
+    for key in ("dia_chi", "gio_lam_viec", "dien_thoai", "ghi_chu", "co_quan_phuong"):
         c.text(key, raw.get(key))
-    for n, fee in enumerate(c.items("phi_dia_phuong", raw.get("phi_dia_phuong"))):
-        fee = c.mapping(f"phi_dia_phuong[{n}]", fee, {"hinh_thuc", "loai", "muc", "can_cu"}, required=("muc",))
-        c.choice(f"phi_dia_phuong[{n}].loai", fee.get("loai"), FEE_KINDS, required=False)
-        c.choice(f"phi_dia_phuong[{n}].hinh_thuc", fee.get("hinh_thuc"), CHANNELS, required=False)
-    if raw.get("co_quan_phuong") and bodies is not None and bodies.get(raw["co_quan_phuong"]) is None:
-        c.problem("co_quan_phuong", f"cơ quan “{raw['co_quan_phuong']}” không có trong co-quan.yaml.",
+    phone = raw.get("dien_thoai")
+    if _text(phone) and phone and not PHONE.match(phone.strip()):
+        c.problem("dien_thoai", f"số điện thoại “{shown(phone)}” chỉ được có chữ số, dấu cách và các dấu + . - ( ) "
+                                "(số này được đặt vào liên kết gọi điện tel:).",
+                  "Ví dụ: dien_thoai: 0220 3882 116; ghi chú thêm (giờ nghe máy, người trực) viết vào “ghi_chu”.")
+    for n, fee in c.mappings("phi_dia_phuong", raw.get("phi_dia_phuong"), {"hinh_thuc", "loai", "muc", "can_cu"},
+                             required=("muc",)):
+        c.choice(f"phi_dia_phuong[{n}].loai", fee.get("loai"), FEE_KINDS, required=False, at=fee, key="loai")
+        c.choice(f"phi_dia_phuong[{n}].hinh_thuc", fee.get("hinh_thuc"), CHANNELS, required=False, at=fee, key="hinh_thuc")
+    office = raw.get("co_quan_phuong")
+    if _text(office) and office and bodies is not None and bodies.get(office) is None:
+        c.problem("co_quan_phuong", f"cơ quan “{shown(office)}” không có trong co-quan.yaml.",
                   f"Dùng một mã trong: {bodies.choices()}.")
     if c.problems:
         return {}, c.problems
@@ -353,15 +460,15 @@ def load_all(folder: str, bodies=None) -> list[Procedure]:
         path = os.path.join(folder, name)
         if not name.endswith((".yaml", ".yml")) or not os.path.isfile(path):
             continue
+        # The code is there even when its record is refused: its overlay is checked all the same
+        # and is not reported as belonging to no procedure.
+        codes.add(os.path.splitext(name)[0])
+        record = None
         try:
-            raw = load_yaml(path)
+            record, found = validate(path, load_yaml(path))
+            problems.extend(found)
         except ContentError as error:
             problems.extend(error.problems)
-            continue
-        record, found = validate(path, raw)
-        problems.extend(found)
-        if record is None:
-            continue
         local, _ = validate_overlay("", None)
         overlay = os.path.join(overlay_dir, name)
         if os.path.exists(overlay):
@@ -370,8 +477,8 @@ def load_all(folder: str, bodies=None) -> list[Procedure]:
                 problems.extend(found)
             except ContentError as error:
                 problems.extend(error.problems)
-        codes.add(record["ma"])
-        procedures.append(Procedure(record["ma"], record, local, path))
+        if record is not None:
+            procedures.append(Procedure(record["ma"], record, local, path))
     if os.path.isdir(overlay_dir):
         for name in sorted(os.listdir(overlay_dir)):
             if name.endswith((".yaml", ".yml")) and os.path.splitext(name)[0] not in codes:

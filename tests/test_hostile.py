@@ -231,3 +231,16 @@ def test_templates_print_html_only_from_the_sanitizer():
             assert re.search(r'"[^"{}]*"\s*$', text[:match.start()]), \
                 f"{path.name}: | safe on something other than a literal: {text[max(0, match.start() - 60):match.end()]!r}"
         assert "Markup(" not in text
+
+
+@pytest.mark.parametrize("kind", ["symlink-dev-zero", "symlink-outside", "fifo"])
+def test_a_data_file_that_is_not_a_plain_file_is_never_read(site, kind):
+    """Data files are read first (before the uploads check): a link to /dev/zero or a FIFO would
+    hang the build, a link out of content/ would read a server file into the error messages."""
+    target = site.content / "data" / "co-quan.yaml"
+    target.unlink()
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        os.symlink("/dev/zero" if kind == "symlink-dev-zero" else site.outside / CANARY_NAME, target)
+    site.assert_refused(site.build(), "content/data/co-quan.yaml: là liên kết tượng trưng (symlink) hoặc tệp đặc biệt")

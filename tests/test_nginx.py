@@ -69,6 +69,39 @@ def test_precompressed_files_types_and_caching(nginx):
         assert "max-age=300" in fetch(f"{base}/{entry}")[1]["Cache-Control"], entry
 
 
+def test_uploaded_files_are_sandboxed_pages_keep_their_policy(nginx):
+    """Files from content/images and content/media carry `Content-Security-Policy: sandbox` (opened
+    on their own address they cannot run script on the portal's origin) on top of every header of
+    the snippet; forms download; pages keep the site's policy without the sandbox."""
+    base, site = nginx
+    image = next((site / "images").rglob("*.jpg")).relative_to(site).as_posix()
+    mp3 = next((site / "media").rglob("*.mp3")).relative_to(site).as_posix()
+    # Types the real content has none of yet, each in its own nested location.
+    (site / "images" / "kiem-thu.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    (site / "media" / "kiem-thu.m4a").write_bytes(b"\0\0\0\x18ftypM4A ")
+    (site / "media" / "mau-don.pdf").write_bytes(b"%PDF-1.4\n")
+    for path, kind in ((image, "image/jpeg"), (mp3, "audio/mpeg"), ("images/kiem-thu.svg", "image/svg+xml"),
+                       ("media/kiem-thu.m4a", "audio/mp4"), ("media/mau-don.pdf", "application/pdf")):
+        status, _, _ = fetch(f"{base}/{path}")
+        assert status == 200, path
+        response = urllib.request.urlopen(f"{base}/{path}", timeout=5)
+        policies = response.headers.get_all("Content-Security-Policy")
+        assert "sandbox" in policies, (path, policies)
+        assert any("default-src 'self'" in p for p in policies), (path, policies)
+        assert response.headers["X-Content-Type-Options"] == "nosniff", path
+        assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin", path
+        assert response.headers["Content-Type"].startswith(kind), path
+        assert "max-age=604800" in ", ".join(response.headers.get_all("Cache-Control")), path
+        assert (response.headers["Content-Disposition"] == "attachment") == path.endswith(".pdf"), path
+        response.close()
+    for path in ("/", "/thu-tuc/1-001193/", "/tin-tuc/", "/feeds/tat-ca.atom.xml", "/theme/favicon.svg"):
+        response = urllib.request.urlopen(base + path, timeout=5)
+        policies = response.headers.get_all("Content-Security-Policy")
+        assert len(policies) == 1 and "sandbox" not in policies[0], (path, policies)
+        assert "script-src 'self' 'wasm-unsafe-eval'" in policies[0], path
+        response.close()
+
+
 def test_missing_page_gets_the_vietnamese_404(nginx):
     base, _ = nginx
     status, _, body = fetch(base + "/tin-tuc/2026/13/khong-co/")

@@ -28,6 +28,7 @@ def get_generators(pelican):
 class FinderGenerator(Generator):
     def generate_context(self):
         self.document = None
+        self.context["CCHC_FINDER"] = None  # templates show no finder on a site without procedures
         section = self.context.get("CCHC_PROCEDURES")
         if section is None or not section.active:  # no procedures (yet): nothing to find
             return
