@@ -222,7 +222,7 @@ def test_a_draft_made_by_new_article_is_updated_too(preview, tmp_path):
     from cchc import new_content
 
     options = types.SimpleNamespace(title="Hướng dẫn đặt lịch hẹn trực tuyến", category="thu-tuc-dich-vu-cong",
-                                    form="tin", body="tthcc", task=[], areas="m", summary="Tóm tắt bài nháp.",
+                                    form="tin", co_quan="tthcc", task=[], areas="m", summary="Tóm tắt bài nháp.",
                                     tags="", document="", date="2026-11-20 08:00", slug=None)
     new_content.new_article(preview.content.parent, options, interactive=False)
     assert preview.rebuild() == "full"
