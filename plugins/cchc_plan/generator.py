@@ -108,8 +108,14 @@ class PlanGenerator(Generator):
         if given is None and not os.path.exists(path):
             return None
         try:
-            stats = given if given is not None else json.load(open(path, encoding="utf-8"))
-        except ValueError as error:
+            if given is not None:
+                stats = given
+            else:
+                if not os.path.isfile(path) or os.path.islink(path):  # never a link or a FIFO (TRUST.md rule 3)
+                    raise ValueError("không phải tệp thường")
+                with open(path, encoding="utf-8") as handle:
+                    stats = json.load(handle)
+        except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError; deep nesting recurses
             self.context[PROBLEMS].append(Problem(path, None, None, f"tệp số liệu truy cập không đọc được ({error}).",
                                                   "Tạo lại bằng: cchc stats … --json TỆP."))
             return None
