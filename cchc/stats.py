@@ -4,14 +4,16 @@ The site loads no tracker; the figures come from nginx/Apache "combined" access 
 line (plain or gzip, several files, in any order).
 
 Rules, in the order they are applied to each line
-  1. A line that is not in the combined format, or whose time cannot be read, is malformed: counted
-     and skipped. Blank lines are ignored.
+  1. A line that is not in the combined format, whose time cannot be read, or longer than 8 KB
+     (MAX_LINE_BYTES; such a line is never read whole nor parsed), is malformed: counted and
+     skipped. Blank lines are ignored. Bytes that are not UTF-8 are read as U+FFFD.
   2. Times carry their own offset (+0700, +0000, …); each is converted to Asia/Ho_Chi_Minh and the
      Vietnam day decides whether the line falls in the period (else: counted as out of period).
   3. Excluded, counted by reason (first matching reason wins):
      health_check   the site's own health checks: User-Agent containing kube-probe, HealthCheck,
                     Health-Check, or a request to /healthz, /livez, /readyz, /health;
-     bot            bots and crawlers according to CrawlerDetect (see _is_bot); on feeds, feed readers
+     bot            bots and crawlers according to CrawlerDetect (see BotCheck), on the User-Agent's
+                    first 512 characters (MAX_AGENT); on feeds, feed readers
                     and aggregators are what we count, so there a client CrawlerDetect flags is kept
                     when its User-Agent says it reads feeds (feed, rss, atom, reader, "N subscribers");
      error          status 4xx or 5xx;
@@ -83,6 +85,14 @@ regular expression, and the figures here must be exact on known input (tests/tes
 CSV (--csv): one row per figure, columns nhom, ma, ten, chi_so, gia_tri; nhom is a JSON key above
 (ky, dong, loai_tru, tong, theo_ngay, chuyen_muc, bai_viet, thu_tuc, trang_khac, tim_kiem, ban_tin,
 am_thanh), chi_so the figure's JSON key; decimals use "." (UTF-8 with BOM, CRLF, as the site's CSVs).
+
+Hostile logs (../shared/design/TRUST.md, rule 6; tests/test_hostile_logs.py)
+  Request lines, queries and User-Agents are whatever a visitor sent. Control characters (C0, DEL,
+  C1, escape sequences whole, bidi and other format characters) are removed from everything printed
+  or written (clean_text); a CSV text cell that does not start with a letter, digit, "/", quote or
+  opening bracket gets a leading ' (spreadsheet_cell), so =, +, -, @, tab and CR never start a
+  formula; counts stay numbers. The User-Agent is cut before any matching and the bot check is
+  linear in its length (BotCheck); an over-long line costs its reading only.
 """
 
 from __future__ import annotations
@@ -98,19 +108,87 @@ import json
 import os
 import pathlib
 import re
+import unicodedata
 from collections import Counter
 from functools import lru_cache
 from urllib.parse import parse_qs, unquote
 
 # CrawlerDetect (PyPI `crawlerdetect`, a port of JayBizzle/Crawler-Detect): a maintained list of
-# ~1 400 crawler patterns plus exclusions, compiled into one regex, with no network access and no
-# dependencies. Chosen over a hand-written regex (the list is kept up to date upstream) and over
-# Matomo's device-detector (more detail than we need, several compiled dependencies, slower start).
-# It flags scripts (curl, python-requests, wget) and monitoring agents as well as search crawlers.
-from crawlerdetect import CrawlerDetect
+# ~1 400 crawler patterns plus exclusions, with no network access and no dependencies. Chosen over a
+# hand-written regex (the list is kept up to date upstream) and over Matomo's device-detector (more
+# detail than we need, several compiled dependencies, slower start). It flags scripts (curl,
+# python-requests, wget) and monitoring agents as well as search crawlers. Its lists are used as
+# they are; how they are matched is ours (see BotCheck): the package's own regex is quadratic.
+from crawlerdetect.providers.crawlers import data as _CRAWLER_PATTERNS
+from crawlerdetect.providers.exclusions import data as _EXCLUSION_PATTERNS
 
 from . import vn
 from .plan import Period, parse_period, year_period
+
+# ---- hostile text (../shared/design/TRUST.md, rule 6) --------------------------------------------
+# Every byte of an access log is written by whoever sends a request: the request line, the query
+# and the User-Agent are an attacker's text. What reaches staff (terminal, CSV, JSON) is cleaned
+# here, by allowlist: a character is kept when Python calls it printable (letters, marks, numbers,
+# punctuation, symbols, the space); whitespace controls become a space; everything else (C0, DEL,
+# C1, format characters such as bidi overrides, surrogates, private use, unassigned) is removed.
+
+MAX_LINE_BYTES = 8192   # longer log lines are counted as malformed and never parsed
+MAX_AGENT = 512         # a User-Agent is cut to this many characters before any matching
+
+# Terminal escape sequences are removed whole, parameters included (the characters left after
+# removing ESC alone are harmless, but "]0;title" is noise): CSI (colours, cursor moves), the
+# string commands OSC/DCS/SOS/PM/APC (window titles, clipboard) up to BEL or ST, and any other ESC
+# sequence; the 8-bit forms too. Every part is a bounded character class: linear time.
+_ESCAPE_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[\x20-\x2f]*[\x30-\x7e]?")
+
+
+def clean_text(text: str) -> str:
+    """Text from a log (or anything printed or written) without control or format characters."""
+    if text.isprintable():  # the usual case, checked in C
+        return text
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    return "".join(c if c.isprintable() else " " if c.isspace() else "" for c in text)
+
+
+# A spreadsheet runs a cell as a formula when it starts with =, +, -, @ (tab and CR are OWASP's
+# too; some spreadsheets also take the full-width ＝＋－＠). By allowlist, a text cell is left as
+# it is only when it starts with a letter, a digit, "/" (addresses), a quote or an opening bracket;
+# anything else gets a leading ' (OWASP "CSV Injection"), which spreadsheets show as text. Excel
+# with Vietnamese regional settings splits .csv files on ";", ignoring quotes that do not open a
+# field, so what follows a ";" inside a text cell is held to the same rule.
+_SAFE_START_PUNCTUATION = frozenset("/\"'")
+_SEMICOLON_THEN_UNSAFE = re.compile(r";(?=[\s\"']*[^\w\s/\"'])")
+
+
+def spreadsheet_cell(value):
+    """A CSV cell: numbers as they are, text cleaned and never a formula."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    text = clean_text(str(value))
+    if ";" in text:
+        text = _SEMICOLON_THEN_UNSAFE.sub(";'", text)
+    if text and not _safe_start(text[0]):
+        text = "'" + text
+    return text
+
+
+def _safe_start(char: str) -> bool:
+    return char.isalnum() or char in _SAFE_START_PUNCTUATION or unicodedata.category(char) in ("Ps", "Pi")
+
+
+def clean_tree(value):
+    """clean_text() on every string of a JSON document (keys included)."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(str(k)): clean_tree(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_tree(v) for v in value]
+    return value
+
 
 # ---- format -------------------------------------------------------------------------------------
 
@@ -145,7 +223,7 @@ _AUDIO_SUFFIXES = (".mp3", ".m4a", ".ogg", ".opus", ".wav")
 _ARTICLE = re.compile(r"^/tin-tuc/\d{4}/\d{2}/[^/]+/$")
 _PROCEDURE = re.compile(r"^/thu-tuc/(\d)-(\d{6})/$")
 _SEARCH_PAGE = "/tim-kiem/"
-_SUBSCRIBERS = re.compile(r"(\d+)\s+subscribers?\b", re.IGNORECASE)
+_SUBSCRIBERS = re.compile(r"(?<!\d)(\d{1,9})\s+subscribers?\b", re.IGNORECASE)  # no 500-digit counts
 # CrawlerDetect flags every feed reader (Feedly, Inoreader, NetNewsWire, FreshRSS…), yet on feeds they
 # are the followers we count; it ships no list of feed readers, so on feeds a flagged client is kept
 # when it calls itself one. Search crawlers fetching feeds (Googlebot, bingbot) stay excluded.
@@ -201,19 +279,127 @@ def _vietnam_day(stamp: str) -> int:
     return parse_time(stamp).astimezone(vn.TIMEZONE).date().toordinal()
 
 
-_DETECTOR = CrawlerDetect()
+class BotCheck:
+    """CrawlerDetect's answer (`CrawlerDetect().is_crawler(agent)`), in time linear in the agent.
+
+    The package joins its ~1 460 patterns into one alternation that Python's regex engine tries at
+    every position of the agent, one pattern after another (≈ 6 µs per character), and one of them,
+    `[a-z0-9\\-_]*(bot|crawl|…)`, rescans every run of letters from each of its positions: a 512-
+    character agent of letters took 40 ms, 8 KB 8.7 s, 1 MB ten minutes. Only whether a pattern is
+    found matters, so the same patterns are rearranged without changing what they find:
+      - a leading `[…]*` is dropped (it also matches nothing, so the rest is found where it was);
+      - a pattern that is one group of alternatives, or has `|` at its top level, is split into them;
+      - the literal characters patterns begin with are merged into a tree (`ab|ac` → `a(?:b|c)`),
+        so at each position only the patterns starting with that character are tried. Letters are
+        merged lower-cased, which matches the same characters under IGNORECASE.
+    The exclusions (browser tokens removed before matching) are applied exactly as the package
+    does. tests/test_hostile_logs.py compares the answers with the package's on every pattern.
+    """
+
+    # A literal character a pattern may start with: letters, digits, space and punctuation that is
+    # not regex syntax, or an escaped punctuation character; never one followed by a quantifier.
+    _LITERAL = re.compile(r"(?:([A-Za-z0-9 !\"#%&',/:;<=>@_`~-])|\\([!-/:-@\[-`{-~]))(?![*+?{])")
+    _LEADING_STAR = re.compile(r"\[(?:\\.|[^\]\\])*\]\*(?=.)")  # "[a-z0-9\-_]*" at the start
+
+    def __init__(self, crawlers=_CRAWLER_PATTERNS, exclusions=_EXCLUSION_PATTERNS):
+        self.exclusions = re.compile("(" + "|".join(exclusions) + ")", re.IGNORECASE)
+        tree: dict = {}
+        for pattern in crawlers:
+            for alternative in self._alternatives(pattern):
+                self._insert(tree, alternative)
+        self.crawlers = re.compile(self._emit(tree), re.IGNORECASE)
+
+    def __call__(self, agent: str) -> bool:
+        agent = agent.strip()
+        if not agent:
+            return False
+        agent = self.exclusions.sub("", agent)
+        return bool(agent) and self.crawlers.search(agent) is not None
+
+    @classmethod
+    def _alternatives(cls, pattern: str) -> list[str]:
+        if star := cls._LEADING_STAR.match(pattern):
+            pattern = pattern[star.end():]
+        parts = cls._split(pattern)
+        if len(parts) > 1:
+            return [alt for part in parts for alt in cls._alternatives(part)]
+        if pattern.startswith("(") and not pattern.startswith("(?") and cls._closes_at_end(pattern):
+            return cls._alternatives(pattern[1:-1])
+        return [pattern]
+
+    @staticmethod
+    def _split(pattern: str) -> list[str]:
+        """The pattern cut at each `|` outside groups and character classes."""
+        parts, depth, start, i, in_class = [], 0, 0, 0, False
+        while i < len(pattern):
+            char = pattern[i]
+            if char == "\\":
+                i += 1
+            elif in_class:
+                in_class = char != "]"
+            elif char == "[":
+                in_class = True
+                if pattern[i + 1:i + 2] == "]":
+                    i += 1
+            elif char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+            elif char == "|" and depth == 0:
+                parts.append(pattern[start:i])
+                start = i + 1
+            i += 1
+        return parts + [pattern[start:]]
+
+    @classmethod
+    def _closes_at_end(cls, pattern: str) -> bool:
+        """True when the `(` opening the pattern is closed by its last character."""
+        depth, i, in_class = 0, 0, False
+        while i < len(pattern):
+            char = pattern[i]
+            if char == "\\":
+                i += 1
+            elif in_class:
+                in_class = char != "]"
+            elif char == "[":
+                in_class = True
+            elif char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+                if depth == 0:
+                    return i == len(pattern) - 1
+            i += 1
+        return False
+
+    @classmethod
+    def _insert(cls, tree: dict, pattern: str) -> None:
+        node, rest = tree, pattern
+        if rest.startswith("^"):
+            node, rest = node.setdefault("^", {}), rest[1:]
+        while rest and (literal := cls._LITERAL.match(rest)):
+            node, rest = node.setdefault((literal[1] or literal[2]).lower(), {}), rest[literal.end():]
+        node.setdefault(None, set()).add(rest)
+
+    @classmethod
+    def _emit(cls, node: dict) -> str:
+        ends = node.get(None, set())
+        if "" in ends:  # a whole pattern ends here: found, whatever longer ones would say
+            return ""
+        options = [("^" if key == "^" else re.escape(key)) + cls._emit(child)
+                   for key, child in sorted((k, v) for k, v in node.items() if k is not None)]
+        options += sorted(ends)
+        return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
 
 
-@lru_cache(maxsize=1 << 16)
-def _is_bot(agent: str) -> bool:
-    return _DETECTOR.is_crawler(agent)
+_is_bot = lru_cache(maxsize=1 << 13)(BotCheck())
 
 
 def _is_health_check(path: str, agent: str) -> bool:
     return path in _HEALTH_PATHS or _is_health_agent(agent)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 13)
 def _is_health_agent(agent: str) -> bool:
     lowered = agent.lower()
     return any(token in lowered for token in _HEALTH_AGENTS)
@@ -227,7 +413,8 @@ def _path_and_query(target: str) -> tuple[str, str]:
     path, _, query = target.partition("?")
     path = path.partition("#")[0]
     if "%" in path:
-        path = unquote(path)
+        path = unquote(path, errors="replace")
+    path = clean_text(path)
     if path.endswith("/index.html"):
         path = path[:-len("index.html")]
     return path, query
@@ -248,8 +435,8 @@ def kind_of(path: str) -> str:
 
 def search_query(query: str) -> str:
     """The search of "q=…" as counted: normalised, spaces collapsed, case-folded; "" when none."""
-    values = parse_qs(query).get("q") or [""]
-    return vn.normalize_line(values[0])[:200].casefold()
+    values = parse_qs(query, errors="replace").get("q") or [""]
+    return vn.normalize_line(clean_text(values[0]))[:200].casefold()
 
 
 def aggregator(agent: str) -> str:
@@ -258,7 +445,7 @@ def aggregator(agent: str) -> str:
     for word in _PRODUCT.findall(agent):
         if word.lower() not in ("mozilla", "compatible"):
             return word
-    return agent.strip() or "?"
+    return clean_text(agent).strip()[:64] or "?"
 
 
 # ---- the built site ------------------------------------------------------------------------------
@@ -278,7 +465,7 @@ class SiteMap:
 
 
 def _text(fragment: str) -> str:
-    return vn.normalize_line(html.unescape(_TAGS.sub("", fragment)))
+    return vn.normalize_line(clean_text(html.unescape(_TAGS.sub("", fragment))))
 
 
 def read_site(output_dir: str | os.PathLike) -> SiteMap:
@@ -292,8 +479,8 @@ def read_site(output_dir: str | os.PathLike) -> SiteMap:
         if title := _H1.search(text):
             site.titles[path] = _text(title[1])
         if _ARTICLE.match(path) and (kicker := _KICKER.search(text)):
-            site.category_of[path] = kicker[1]
-            site.category_names[kicker[1]] = _text(kicker[2])
+            site.category_of[path] = clean_text(kicker[1])
+            site.category_names[clean_text(kicker[1])] = _text(kicker[2])
     return site
 
 
@@ -301,12 +488,11 @@ def read_site(output_dir: str | os.PathLike) -> SiteMap:
 
 
 def open_log(path: str | os.PathLike):
-    """A text stream of a log, gzip or plain (decided by the file's first bytes, not its name)."""
+    """A binary stream of a log, gzip or plain (decided by the file's first bytes, not its name).
+    Binary, so that a line is read up to a length and no further (see Tally.add_file)."""
     with open(path, "rb") as probe:
         gzipped = probe.read(2) == b"\x1f\x8b"
-    if gzipped:
-        return gzip.open(path, "rt", encoding="utf-8", errors="replace", newline="")
-    return open(path, encoding="utf-8", errors="replace", newline="")
+    return gzip.open(path, "rb") if gzipped else open(path, "rb")
 
 
 class _Visitors:
@@ -348,13 +534,25 @@ class Tally:
     # -- per line --
 
     def add_file(self, path: str | os.PathLike) -> None:
+        """Reads a log line by line. A line longer than MAX_LINE_BYTES is counted as malformed
+        without being read into memory whole or parsed; bytes that are not UTF-8 become U+FFFD."""
+        limit = MAX_LINE_BYTES + 2  # room for "\r\n"
         with open_log(path) as stream:
-            for line in stream:
-                if line.strip():
-                    self.add_line(line)
+            read = stream.readline
+            while raw := read(limit):
+                if len(raw) == limit and raw[-1:] != b"\n":
+                    while (rest := read(1 << 16)) and rest[-1:] != b"\n":
+                        pass
+                    self.lines["tong"] += 1
+                    self.lines["sai_dinh_dang"] += 1
+                elif not raw.isspace():
+                    self.add_line(raw.decode("utf-8", "replace"))
 
     def add_line(self, line: str) -> None:
         self.lines["tong"] += 1
+        if len(line) > MAX_LINE_BYTES and len(line.rstrip("\r\n")) > MAX_LINE_BYTES:
+            self.lines["sai_dinh_dang"] += 1
+            return
         match = _LINE.match(line)
         try:
             day = vietnam_day(match[2]) if match else None
@@ -368,6 +566,7 @@ class Tally:
             return
         self.days.add(day)
         ip, stamp, request, status, _referer, agent = match.groups()
+        agent = agent[:MAX_AGENT]  # before any matching: see BotCheck
         parts = request.split(" ")
         path, query = _path_and_query(parts[1]) if len(parts) >= 2 else ("", "")
         kind = kind_of(path)
@@ -524,7 +723,9 @@ def collect(paths, period: Period, site_dir: str | os.PathLike | None = None) ->
 
 
 def write_json(stats: dict, path: str | os.PathLike) -> None:
-    pathlib.Path(path).write_text(json.dumps(stats, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    """The figures as JSON; no string in it holds a control character (not even escaped)."""
+    text = json.dumps(clean_tree(stats), ensure_ascii=False, indent=2)
+    pathlib.Path(path).write_text(text + "\n", encoding="utf-8")
 
 
 def csv_rows(stats: dict) -> list[list]:
@@ -553,10 +754,11 @@ def csv_rows(stats: dict) -> list[list]:
 
 
 def write_csv(stats: dict, path: str | os.PathLike) -> None:
+    """The figures as CSV: counts are numbers; every text cell is cleaned and never a formula."""
     buffer = io.StringIO()
     out = csv.writer(buffer, lineterminator="\r\n")
     out.writerow(["nhom", "ma", "ten", "chi_so", "gia_tri"])
-    out.writerows(csv_rows(stats))
+    out.writerows([spreadsheet_cell(cell) for cell in row] for row in csv_rows(stats))
     # BOM: Excel, which the ward's offices use, then reads the file as UTF-8 (as the site's CSVs).
     pathlib.Path(path).write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
 
@@ -566,8 +768,9 @@ def _cut(text: str, width: int = 64) -> str:
 
 
 def _table(headers: list[str], rows: list[list], indent: str = "  ") -> list[str]:
-    """Columns padded to their widest cell; numbers (every column but the first) right-aligned."""
-    cells = [[str(c) for c in row] for row in [headers, *rows]]
+    """Columns padded to their widest cell; numbers (every column but the first) right-aligned.
+    Cells are cleaned: nothing from a log can move the cursor, recolour or retitle the terminal."""
+    cells = [[clean_text(str(c)) for c in row] for row in [headers, *rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     lines = []
     for row in cells:
@@ -661,4 +864,4 @@ def render_table(stats: dict, top: int = 20) -> str:
     out += _section("Âm thanh", ["Tệp", "Lượt nghe", "Lượt tải"],
                     [[_cut(a["dia_chi"]), n(a["luot_nghe"]), n(a["luot_tai"])] for a in stats["am_thanh"]],
                     top, "tệp")
-    return "\n".join(out + _NOTE) + "\n"
+    return "\n".join(clean_text(line) for line in out + _NOTE) + "\n"
