@@ -328,9 +328,10 @@ class BotCheck:
         return [pattern]
 
     @staticmethod
-    def _split(pattern: str) -> list[str]:
-        """The pattern cut at each `|` outside groups and character classes."""
-        parts, depth, start, i, in_class = [], 0, 0, 0, False
+    def _walk(pattern: str):
+        """(index, character, group depth after it) of each character of the pattern outside
+        escapes and character classes: the one walk _split and _closes_at_end share."""
+        depth, i, in_class = 0, 0, False
         while i < len(pattern):
             char = pattern[i]
             if char == "\\":
@@ -341,35 +342,27 @@ class BotCheck:
                 in_class = True
                 if pattern[i + 1:i + 2] == "]":
                     i += 1
-            elif char == "(":
-                depth += 1
-            elif char == ")":
-                depth -= 1
-            elif char == "|" and depth == 0:
+            else:
+                depth += (char == "(") - (char == ")")
+                yield i, char, depth
+            i += 1
+
+    @classmethod
+    def _split(cls, pattern: str) -> list[str]:
+        """The pattern cut at each `|` outside groups and character classes."""
+        parts, start = [], 0
+        for i, char, depth in cls._walk(pattern):
+            if char == "|" and depth == 0:
                 parts.append(pattern[start:i])
                 start = i + 1
-            i += 1
         return parts + [pattern[start:]]
 
     @classmethod
     def _closes_at_end(cls, pattern: str) -> bool:
         """True when the `(` opening the pattern is closed by its last character."""
-        depth, i, in_class = 0, 0, False
-        while i < len(pattern):
-            char = pattern[i]
-            if char == "\\":
-                i += 1
-            elif in_class:
-                in_class = char != "]"
-            elif char == "[":
-                in_class = True
-            elif char == "(":
-                depth += 1
-            elif char == ")":
-                depth -= 1
-                if depth == 0:
-                    return i == len(pattern) - 1
-            i += 1
+        for i, char, depth in cls._walk(pattern):
+            if char == ")" and depth == 0:
+                return i == len(pattern) - 1
         return False
 
     @classmethod

@@ -30,17 +30,12 @@ from urllib.parse import quote
 import pytest
 
 from cchc import stats
+from test_stats import ANDROID, IPHONE, WINDOWS
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 QUARTER = stats.period_from("I/2026")
 TIMEOUT = 60  # a guard against hanging, not a speed requirement
 
-ANDROID = ("Mozilla/5.0 (Linux; Android 13; SM-A135F) AppleWebKit/537.36 (KHTML, like Gecko) "
-           "Chrome/120.0.0.0 Mobile Safari/537.36")
-IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-          "Version/17.1 Mobile/15E148 Safari/604.1")
-WINDOWS = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-           "Chrome/120.0.0.0 Safari/537.36 coc_coc_browser/120.0.0")
 FIREFOX = "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0"
 ZALO = ("Mozilla/5.0 (Linux; Android 12; CPH2211 Build/SP1A.210812.016; wv) AppleWebKit/537.36 (KHTML, like Gecko) "
         "Version/4.0 Chrome/119.0.6045.193 Mobile Safari/537.36 Zalo android/12110618 ZaloTheme/light ZaloLanguage/vi")
