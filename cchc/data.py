@@ -234,16 +234,26 @@ def parse_yaml(text: str, path: str, lines: bool = True):
                                     "Kiểm tra thụt lề (dùng dấu cách, không dùng Tab) và dấu “:” sau mỗi khóa.")]) from None
 
 
+def not_plain(path: str) -> str | None:
+    """The file or its folder when either is a symlink or a special file (FIFO, device), else None.
+    Such a path is never opened (TRUST.md rule 3): /dev/zero or a FIFO would hang the build, a link
+    would read a file from outside content/."""
+    for part in (path, os.path.dirname(path)):
+        if os.path.islink(part) or os.path.exists(part) and not (os.path.isfile(part) or os.path.isdir(part)):
+            return part
+    return None
+
+
 def load_yaml(path: str, lines: bool = True):
     """One content, data, procedure or overlay file, read by parse_yaml. Only a plain file in a
     plain folder is read: a symlink (to /etc/…, to /dev/zero) or a FIFO never is (TRUST.md rule 3;
     plugins/cchc_uploads checks the rest of content/, but data files are read before it runs)."""
-    for part in (path, os.path.dirname(path)):
-        if os.path.islink(part) or os.path.exists(part) and not (os.path.isfile(part) or os.path.isdir(part)):
-            raise ContentError([Problem(part, None, None,
-                                        "là liên kết tượng trưng (symlink) hoặc tệp đặc biệt, không phải tệp thường; "
-                                        "máy không đọc nó.",
-                                        "Chép tệp thật vào thư mục content/ thay cho liên kết.")])
+    part = not_plain(path)
+    if part:
+        raise ContentError([Problem(part, None, None,
+                                    "là liên kết tượng trưng (symlink) hoặc tệp đặc biệt, không phải tệp thường; "
+                                    "máy không đọc nó.",
+                                    "Chép tệp thật vào thư mục content/ thay cho liên kết.")])
     try:
         with open(path, encoding="utf-8") as handle:
             text = vn.normalize(handle.read())

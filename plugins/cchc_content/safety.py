@@ -25,32 +25,31 @@ def sanitize(instance, report):
     parts = [("nội dung", "_content", instance), ("tóm tắt", "_summary", instance),
              ("tóm tắt", "summary", instance.metadata), ("tiêu đề", "title", instance.metadata),
              ("tiêu đề", "title", instance)]
-    told = set()
+    cleaned: dict[str, str] = {}  # _summary and metadata["summary"] (title and metadata["title"]) are one text
     for part, key, holder in parts:
         mapping = isinstance(holder, dict)
         text = holder.get(key) if mapping else getattr(holder, key, None)
         if not isinstance(text, str) or not text:
             continue
-        for what, needles in html_safety.removed(text, hosts):
-            if (part, what) in told:
-                continue
-            told.add((part, what))
-            line = None
-            for needle in needles:
-                line = line or source.line_containing(instance.source_path, needle, ignore_case=True)
-            report(Problem(instance.source_path, line, None,
-                           f"{part} có {what}, không được phép trong bài (có thể chạy mã độc trên máy người đọc); "
-                           "trang không đăng nội dung này.",
-                           "Xóa đoạn HTML đó, viết bằng Markdown; video chỉ nhúng bằng khóa “video_nhung”."))
-        clean = html_safety.sanitize(text, hosts)
-        if key == "title":
-            # A title is text wherever it is shown (<title>, headings, feeds, search, JSON-LD):
-            # typogrify's entities and spans (“, –, <span class="amp">) become characters.
-            clean = html_safety.Text(Markup(clean).striptags())
+        if text not in cleaned:
+            for what, needles in html_safety.removed(text, hosts):
+                line = None
+                for needle in needles:
+                    line = line or source.line_containing(instance.source_path, needle, ignore_case=True)
+                report(Problem(instance.source_path, line, None,
+                               f"{part} có {what}, không được phép trong bài (có thể chạy mã độc trên máy người đọc); "
+                               "trang không đăng nội dung này.",
+                               "Xóa đoạn HTML đó, viết bằng Markdown; video chỉ nhúng bằng khóa “video_nhung”."))
+            clean = html_safety.sanitize(text, hosts)
+            if key == "title":
+                # A title is text wherever it is shown (<title>, headings, feeds, search, JSON-LD):
+                # typogrify's entities and spans (“, –, <span class="amp">) become characters.
+                clean = html_safety.Text(Markup(clean).striptags())
+            cleaned[text] = clean
         if mapping:
-            holder[key] = clean
+            holder[key] = cleaned[text]
         else:
-            setattr(holder, key, clean)
+            setattr(holder, key, cleaned[text])
 
 
 # ---- links to other content, files and anchors -------------------------------------------------
@@ -141,8 +140,7 @@ def confine_links(instance, report):
         problem = None
         for path in sorted(candidates):
             base = root if path.startswith("/") else source_dir
-            full = os.path.realpath(os.path.join(base, path.lstrip("/")))
-            if not (full == root or full.startswith(root + os.sep)):
+            if not _inside(os.path.join(base, path.lstrip("/")), root):
                 problem = ("trỏ ra ngoài thư mục content/.",
                            "Chỉ liên kết tới bài, trang trong content/, ảnh trong content/images/, tệp trong content/media/.")
                 break
@@ -161,6 +159,12 @@ def confine_links(instance, report):
     instance._content = instance._get_intrasite_link_regex().sub(replace, content)
 
 
+def _inside(path: str, root: str) -> bool:
+    """Whether path, symlinks followed, is root or lies under it (root already a realpath)."""
+    full = os.path.realpath(path)
+    return full == root or full.startswith(root + os.sep)
+
+
 def confine_save_as(instance, report):
     """An editor's Save_as that would write outside the output folder: an error with its line
     (Pelican would skip the file with an English message). The item then has no file to write."""
@@ -176,25 +180,15 @@ def confine_save_as(instance, report):
 
 
 def confine_writes(generators, context, report):
-    """Every file the build will write or copy lands inside the output folder: an editor's
-    Save_as (or a static file Pelican would copy) that leaves it is an error, before anything is
-    written. Pelican's writer refuses such pages with an English error; its copy of static files
-    does not check at all."""
+    """Every file Pelican will copy lands inside the output folder (articles and pages were checked
+    when read, confine_save_as): Pelican's copy of static files does not check, its writer does."""
     output = os.path.realpath(context["OUTPUT_PATH"])
-    items = [item for g in generators for attr in ("articles", "drafts", "hidden_articles", "pages",
-                                                    "hidden_pages", "draft_pages", "staticfiles")
-             for item in getattr(g, attr, [])]
-    for item in items:
-        save_as = getattr(item, "save_as", "") or ""
-        if not save_as:
-            continue
-        target = os.path.realpath(os.path.join(output, save_as))
-        if target == output or target.startswith(output + os.sep):
-            continue
-        field = source.header(item.source_path).get("save_as") if item.source_path.endswith(".md") else None
-        report(Problem(item.source_path, field.line if field else None, field.key if field else None,
-                       f"tệp sẽ được ghi ra ngoài thư mục trang (“{save_as}”).",
-                       "Xóa dòng “Save_as”; địa chỉ của bài do máy đặt theo tên tệp."))
+    for generator in generators:
+        for item in getattr(generator, "staticfiles", []):
+            if item.save_as and not _inside(os.path.join(output, item.save_as), output):
+                report(Problem(item.source_path, None, None,
+                               f"tệp sẽ được chép ra ngoài thư mục trang (“{item.save_as}”).",
+                               "Đặt tệp trong content/images/ hoặc content/media/ và liên kết bằng {static}."))
 
 
 def _report_link(item, written, message, report, hint="Sửa hoặc xóa liên kết."):

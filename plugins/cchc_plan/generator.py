@@ -12,7 +12,7 @@ import re
 
 from pelican.generators import Generator
 
-from cchc import plan, source, vn
+from cchc import data, plan, source, vn
 from cchc.errors import PROBLEMS, Problem
 
 PLACEHOLDER = re.compile(r"<p>\s*\[\[(?P<name>[a-z0-9-]+)\]\]\s*</p>")
@@ -111,7 +111,7 @@ class PlanGenerator(Generator):
             if given is not None:
                 stats = given
             else:
-                if not os.path.isfile(path) or os.path.islink(path):  # never a link or a FIFO (TRUST.md rule 3)
+                if data.not_plain(path):
                     raise ValueError("không phải tệp thường")
                 with open(path, encoding="utf-8") as handle:
                     stats = json.load(handle)
