@@ -421,3 +421,52 @@ def test_addresses_are_kept_only_while_nothing_changes_them(tmp_path):
                             timeout=300)
     assert result.returncode != 0
     assert "cchc_urls: địa chỉ của" in result.stdout + result.stderr
+
+
+def test_pagination_numbers_a_window_of_pages():
+    """A listing with many pages numbers the first, the last and two on each side of the current
+    page, with "…" between (at 5,000 articles the home page has 500 pages)."""
+    import jinja2
+    from lxml import html as lxml_html
+
+    class Page:
+        def __init__(self, number, last):
+            self.number, self.last, self.url = number, last, ("" if number == 1 else f"trang/{number}/")
+
+        def has_previous(self):
+            return self.number > 1
+
+        def has_next(self):
+            return self.number < self.last
+
+        def previous_page_number(self):
+            return self.number - 1
+
+        def next_page_number(self):
+            return self.number + 1
+
+    class Paginator:
+        def __init__(self, last):
+            self.num_pages = last
+
+        def page(self, number):
+            return Page(number, self.num_pages)
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROOT / "theme" / "templates")), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.globals["SITEURL"] = ""
+    macro = env.get_template("components/pagination.html").module.pagination
+
+    def shown(current, last):
+        nav = lxml_html.fromstring(str(macro(Page(current, last), Paginator(last))))
+        items = []
+        for li in nav.xpath("//li"):
+            text = li.text_content().replace("Trang ", "").strip()
+            items.append(text)
+        return items
+
+    assert shown(1, 2) == ["1", "2", "sau ›"]
+    assert shown(1, 500) == ["1", "2", "3", "…", "500", "sau ›"]
+    assert shown(250, 500) == ["‹ trước", "1", "…", "248", "249", "250", "251", "252", "…", "500", "sau ›"]
+    assert shown(500, 500) == ["‹ trước", "1", "…", "498", "499", "500"]
+    assert shown(4, 7) == ["‹ trước", "1", "2", "3", "4", "5", "6", "7", "sau ›"]
