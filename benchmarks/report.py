@@ -19,12 +19,24 @@ def _met(flag) -> str:
     return "—" if flag is None else ("**met**" if flag else "**not met**")
 
 
+def _s(value) -> str:
+    return "—" if value is None else f"{value} s"
+
+
+def _x(value) -> str:
+    return "—" if value is None else f"{value}×"
+
+
+def _kb(n_bytes) -> str:
+    return "—" if n_bytes is None else f"{n_bytes / 1024:,.1f} KB"
+
+
 def markdown(results: dict) -> str:
     m = results["machine"]
     s = results["settings"]
     sizes = results["sizes"]
     lines = [
-        "# Build benchmark (issue 8)",
+        "# Build benchmark (issues 8 and 15)",
         "",
         "Written by `make bench` (`benchmarks/bench.py`); the same figures are in `results.json`. "
         "Do not edit by hand: run the benchmark again after performance work and commit both files.",
@@ -39,13 +51,16 @@ def markdown(results: dict) -> str:
         f"| OS | {m['os']} |",
         f"| Python | {m['python']} |",
         f"| Pelican | {m['pelican']} |",
-        f"| Hugo | {m['hugo']} |",
+        f"| Hugo | {m['hugo'] or 'not installed'} |",
         f"| Run on | {m['date']} (build date CCHC_BUILD_DATE={s['build_date']}, seed {s['seed']}) |",
         f"| Whole benchmark | {results.get('bench_total_s', '—')} s |",
         "",
         "Every reference site holds the project's own content (26 real articles, 5 pages, 37 procedures, "
         "data, photos, audio) plus generated articles and procedures up to the stated counts "
-        "(`benchmarks/generate.py`). Builds run one after another; times are one run each (wall clock).",
+        "(`benchmarks/generate.py`). Builds run one after another; times are one run each. Time is wall "
+        "clock; CPU time is user + system of the whole process tree (the kernel's figures from `wait4`, "
+        "which include every child process the build waited for: Pagefind, the compression workers). "
+        "The cold production build (empty cache) and plain Pelican run right after each other.",
         "",
         "## Full builds",
         "",
@@ -58,18 +73,26 @@ def markdown(results: dict) -> str:
         lines.append(f"| {label} | " + " | ".join(fn(sizes[k]) for k in keys) + " |")
 
     row("Procedures in the site", lambda r: _n(r["procedures"]))
-    row("(a) Project, `cchc build --production`: time", lambda r: f"{r['production_seconds']} s")
-    row("(a) peak RSS, process tree (sampled)", lambda r: f"{r['production_peak_rss_mb']} MB")
-    row("(a) max RSS, largest process (wait4)", lambda r: f"{r['production_max_process_rss_mb']} MB")
-    row("(a) again after editing one article, caches kept: time",
+    row("(a) Project, `cchc build --production`, empty cache: time", lambda r: f"{r['production_seconds']} s")
+    row("(a) CPU time (user + system, process tree)", lambda r: _s(r.get("production_cpu_seconds")))
+    row("(a) peak RSS, process tree (sum, sampled every 50 ms)", lambda r: f"{r['production_peak_rss_mb']} MB")
+    row("(a) max RSS of the largest single process (wait4)", lambda r: f"{r['production_max_process_rss_mb']} MB")
+    row("(a') again after editing one article, cache kept: time",
         lambda r: f"{r['production_warm_seconds']} s" if "production_warm_seconds" in r else "—")
+    row("(a') CPU time", lambda r: _s(r.get("production_warm_cpu_seconds")))
+    row("(a') max RSS of the largest single process (wait4)",
+        lambda r: f"{r['production_warm_max_process_rss_mb']} MB" if "production_warm_max_process_rss_mb" in r else "—")
     row("(b) Plain Pelican 4.12, same articles: time", lambda r: f"{r['bare_pelican_seconds']} s")
+    row("(b) CPU time", lambda r: _s(r.get("bare_pelican_cpu_seconds")))
     row("(b) peak RSS", lambda r: f"{r['bare_pelican_peak_rss_mb']} MB")
     row("(b) warnings (unknown `{thu-tuc}` links)", lambda r: _n(r.get("bare_pelican_warnings")))
     row("(c) Hugo, same articles: time", lambda r: f"{r['hugo_seconds']} s" if "hugo_seconds" in r else "skipped")
+    row("(c) CPU time", lambda r: _s(r.get("hugo_cpu_seconds")) if "hugo_seconds" in r else "—")
     row("(c) peak RSS", lambda r: f"{r['hugo_peak_rss_mb']} MB" if "hugo_seconds" in r else "—")
-    row("Ratio project / plain Pelican", lambda r: f"{r['production_to_bare_ratio']}×")
-    row("Ratio project / Hugo", lambda r: f"{r['production_to_hugo_ratio']}×" if "production_to_hugo_ratio" in r else "—")
+    row("Ratio (a) / (b), wall time", lambda r: f"{r['production_to_bare_ratio']}×")
+    row("Ratio (a) / (b), CPU time", lambda r: _x(r.get("production_to_bare_cpu_ratio")))
+    row("Ratio (a') / (b): one edit, cache kept ÷ plain Pelican's cold build", lambda r: _x(r.get("production_warm_to_bare_ratio")))
+    row("Ratio (a) / Hugo, wall time", lambda r: f"{r['production_to_hugo_ratio']}×" if "production_to_hugo_ratio" in r else "—")
     row("(e) Project output: files", lambda r: _n(r["output_files"]))
     row("(e) Project output: bytes", lambda r: f"{_n(r['output_bytes'])} ({_mb(r['output_bytes'])})")
     row("(e) of which .html files / bytes", lambda r: f"{_n(r['output_html_files'])} / {_mb(r['output_html_bytes'])}")
@@ -137,34 +160,67 @@ def markdown(results: dict) -> str:
                       f"| Pagefind index (`pagefind/`): files | {_n(g['index_files'])} |",
                       f"| Pagefind index: bytes (without .gz/.br copies) | {_n(g['index_bytes'])} ({_mb(g['index_bytes'])}) |",
                       f"| … with the .gz/.br copies | {_n(g['index_bytes_with_precompressed'])} ({_mb(g['index_bytes_with_precompressed'])}) |"]
-            if "first_visit_bytes" in g:
-                lines += [f"| Bytes to first result, first visit (`scripts/measure_search.py {g['query']}`) | {_n(g['first_visit_bytes'])} |",
-                          f"| … search part only (fonts, CSS, shared script already cached) | {_n(g['search_only_bytes'])} |",
-                          f"| … requests | {g['requests']} |"]
             if "error" in g:
-                lines.append(f"| measure_search failed | {g['error']} |")
+                lines += ["", f"The Chromium run failed: `{g['error']}`"]
+            queries = g.get("queries")
+            if queries:
+                b = results["budgets"]
+                lines += ["", "#### Bytes from the search page to the first result", "",
+                          f"`{g['siteurl']}/tim-kiem/?q=…` opened in Chromium with an empty cache, served from the "
+                          "production output above (no build of its own; `benchmarks/search_bytes.py`). Every response "
+                          "after the page's HTML is counted as the web server sends it: the `.br` copy if the build "
+                          "wrote one, else the `.gz` copy, else the file (Pagefind's `.pf_*` files and wasm are "
+                          "already compressed). Not counted: the page's HTML, and the files a visitor already has "
+                          "from any other page (fonts, `site.*.css`, `print.*.css`, `site.*.js`, the favicon), given "
+                          "apart as “shared”. “To first result” is what had arrived when the first result link became "
+                          "visible; “network idle” is everything the page fetched.",
+                          "",
+                          "| Kind | Query | To first result | Budget | | Shared (cached) | Network idle | First result |",
+                          "|---|---|---:|---:|---|---:|---:|---|"]
+                for q in queries:
+                    if "error" in q:
+                        error = q["error"].replace("|", "\\|")
+                        lines.append(f"| {q['kind']} | {q['query']} | failed | "
+                                     f"≤ {_kb(b.get('search_bytes_' + q['kind']))} | {_met(False)} | — | — | `{error}` |")
+                        continue
+                    first = q["first_result_text"].replace("|", "\\|")
+                    lines.append(f"| {q['kind']} | {q['query']} | **{_kb(q['first_result_bytes'])}** "
+                                 f"({q['first_result_requests']} requests) | ≤ {_kb(q['budget_bytes'])} | {_met(q['met'])} | "
+                                 f"{_kb(q['shared_bytes'])} ({q['shared_requests']}) | "
+                                 f"{_kb(q['idle_bytes'])} ({q['idle_requests']}){'' if q['network_idle'] else ', not idle after 60 s'} | "
+                                 f"{first} |")
+                for q in queries:
+                    for key, label in (("not_found", "answered 404 (no such file in the output)"),
+                                       ("refused", "refused (outside the site's address)")):
+                        if q.get(key):
+                            lines.append("")
+                            lines.append(f"Requests of “{q['query']}” {label}: " + ", ".join(f"`{u}`" for u in q[key]))
     v = results.get("verdicts") or {}
     if v:
         b = results["budgets"]
-        lines += ["", "## Budgets of issue 8", "", "| Budget | Limit | Measured | |", "|---|---:|---:|---|"]
-        if "production_to_bare_ratio" in v:
-            lines.append(f"| Full production build of R ÷ plain Pelican (same articles) | ≤ {b['production_to_bare_ratio']}× | "
-                         f"{v['production_to_bare_ratio']['value']}× | {_met(v['production_to_bare_ratio']['met'])} |")
-        if "peak_rss_mb" in v:
-            lines.append(f"| Peak memory of the production build (process tree) | ≤ {b['peak_rss_mb']} MB | "
-                         f"{v['peak_rss_mb']['value']} MB | {_met(v['peak_rss_mb']['met'])} |")
-        if "save_to_preview_s" in v:
-            lines.append(f"| Save-to-preview, one edited article (0.1 s until the preview sees the save + update) | "
-                         f"≤ {b['save_to_preview_s']} s | {v['save_to_preview_s']['value']} s | {_met(v['save_to_preview_s']['met'])} |")
-        if "memory_growth_over_updates_mb" in v:
-            m = v["memory_growth_over_updates_mb"]
-            lines.append(f"| No memory growth over {m['updates']} consecutive preview updates | none | "
-                         f"{m['value']:+} MB (worker RSS); memoised renderings {'unchanged' if m['memo_entries_same'] else 'grew'} | "
-                         f"{_met(m['met'])} |")
-        if "article_page_kb" in v:
-            lines.append(f"| Article page, HTML + CSS compressed; no render-blocking JS | ≤ {b['article_page_kb']} KB | "
-                         f"{v['article_page_kb']['value']} KB, {v['article_page_kb']['render_blocking_scripts']} blocking scripts | "
-                         f"{_met(v['article_page_kb']['met'])} |")
+        lines += ["", "## Budgets of issue 15", "",
+                  f"Measured on the reference site R ({ref['articles']:,} articles, {ref['procedures']:,} procedures)."
+                  if ref else "", "",
+                  "| Budget | Limit | Measured | |", "|---|---:|---:|---|"]
+
+        def budget(name, label, limit, value):
+            if name in v:
+                lines.append(f"| {label} | {limit} | {value(v[name])} | {_met(v[name]['met'])} |")
+
+        budget("production_to_bare_ratio", "Cold production build (empty cache) ÷ plain Pelican, wall time",
+               f"≤ {b.get('production_to_bare_ratio')}×", lambda x: f"{x['value']}×")
+        budget("production_to_bare_cpu_ratio", "Cold production build ÷ plain Pelican, CPU time (user + system, process tree)",
+               f"≤ {b.get('production_to_bare_cpu_ratio')}×", lambda x: f"{x['value']}×")
+        budget("production_warm_to_bare_ratio", "Production build after editing one article, cache kept ÷ plain Pelican's cold build",
+               f"≤ {b.get('production_warm_to_bare_ratio')}×", lambda x: f"{x['value']}×")
+        budget("max_process_rss_mb", "Largest single process of the production build, max RSS (wait4)",
+               f"≤ {b.get('max_process_rss_mb', 0):,} MB", lambda x: f"{x['value']} MB")
+        for kind in ("procedure", "news"):
+            budget(f"search_bytes_{kind}", f"Search page → first result, {kind} queries (largest of {v.get(f'search_bytes_{kind}', {}).get('queries')})",
+                   f"≤ {_kb(b.get(f'search_bytes_{kind}'))}",
+                   lambda x: (_kb(x["value"]) + (f", failed: {', '.join(x['failed'])}" if x.get("failed") else "")))
+        budget("save_to_preview_s", "Save-to-preview, one edited article (0.1 s until the preview sees the save + update)",
+               f"≤ {b.get('save_to_preview_s')} s", lambda x: f"{x['value']} s")
     if ref and "profile" in ref:
         pr = ref["profile"]
         lines += ["", "## Hot spots: cProfile of the production build of R", "",
