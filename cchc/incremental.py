@@ -40,9 +40,7 @@ import os
 import pathlib
 import shutil
 import signal
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import types
@@ -481,21 +479,16 @@ class Session:
                 if not self._search_dirty:
                     return
                 self._search_dirty = False
-            fresh = pathlib.Path(tempfile.mkdtemp(prefix=f".{self.output.name}.tim-kiem-", dir=self.output.parent))
-            command = [sys.executable, "-m", "pagefind", "--site", str(self.output), "--output-path", str(fresh / "pagefind"),
-                       "--force-language", "vi", "--glob", search.GLOB, "--silent"]
-            self._search_process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-            message, _ = self._search_process.communicate()
-            if self._search_process.returncode == 0:
-                live = self.output / "pagefind"
-                old = fresh / "cu"
-                if live.exists():
-                    live.rename(old)
-                (fresh / "pagefind").rename(live)
-            elif not self._closing:
-                print("Chưa cập nhật được chỉ mục tìm kiếm (Pagefind): " + (message or "").strip()[-500:],
-                      file=sys.stderr, flush=True)
-            shutil.rmtree(fresh, ignore_errors=True)
+            try:
+                search.build(self.output, started=self._search_started)
+            except search.SearchIndexError as error:
+                if not self._closing:
+                    print("Chưa cập nhật được chỉ mục tìm kiếm: " + str(error)[-500:], file=sys.stderr, flush=True)
+
+    def _search_started(self, process) -> None:
+        self._search_process = process
+        if self._closing:
+            process.kill()
 
     def wait_for_search(self) -> None:
         thread = self._search_thread

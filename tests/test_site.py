@@ -470,3 +470,19 @@ def test_pagination_numbers_a_window_of_pages():
     assert shown(250, 500) == ["‹ trước", "1", "…", "248", "249", "250", "251", "252", "…", "500", "sau ›"]
     assert shown(500, 500) == ["‹ trước", "1", "…", "498", "499", "500"]
     assert shown(4, 7) == ["‹ trước", "1", "2", "3", "4", "5", "6", "7", "sau ›"]
+
+
+def test_reading_in_worker_processes_changes_no_byte(site, tmp_path):
+    """plugins/cchc_content/parallel.py: Markdown and typogrify in worker processes (forced on here:
+    content/ has fewer files than it takes to pay for the pool) give the site byte for byte."""
+    from conftest import built_files, run_pelican
+
+    parallel = run_pelican(ROOT / "content", tmp_path / "parallel", cache=tmp_path / "c1",
+                           extra=["-D", "-e", "CCHC_SEARCH=false", "CCHC_PARALLEL_READING=1"])
+    assert parallel.returncode == 0, parallel.stdout + parallel.stderr
+    assert "Parallel reading: 31 files read by the worker processes." in parallel.stdout + parallel.stderr
+    alone = run_pelican(ROOT / "content", tmp_path / "alone", cache=tmp_path / "c2",
+                        extra=["-e", "CCHC_SEARCH=false", "CCHC_PARALLEL_READING=false"])
+    assert alone.returncode == 0, alone.stdout + alone.stderr
+    assert built_files(tmp_path / "parallel") == built_files(tmp_path / "alone")
+    assert built_files(tmp_path / "parallel") == {k: v for k, v in built_files(site).items()}

@@ -15,12 +15,14 @@ Template context added: CCHC (cchc.data.SiteData).
 
 from pelican import signals
 
-from . import checks, reader
+from . import checks, parallel, reader
 
 
 def register():
     signals.initialized.connect(checks.initialized)
     signals.readers_init.connect(reader.readers_init)
+    signals.article_generator_init.connect(parallel.generator_init)
+    signals.page_generator_init.connect(parallel.generator_init)
     signals.get_generators.connect(checks.new_build)
     signals.get_writer.connect(checks.stop_if_problems)
     signals.content_written.connect(checks.content_written)

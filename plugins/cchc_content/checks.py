@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from pelican.contents import Article, Page
 from pelican.urlwrappers import Category
 
-from . import safety
+from . import parallel, safety
 
 from cchc import data, source, vn
 from cchc.errors import NOTICES, PROBLEMS, ContentError, Problem
@@ -346,6 +346,7 @@ def _check_tag_spellings(generator):
 
 def all_generators_finalized(generators):
     """Addresses that two sources would share (the build stops in stop_if_problems)."""
+    parallel.finished()  # every file is read
     context = generators[0].context
     problems = context[PROBLEMS]
     items = [item for g in generators for attr in ("articles", "drafts", "pages", "hidden_pages", "draft_pages")

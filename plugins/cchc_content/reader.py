@@ -45,6 +45,8 @@ from cchc import source, vn
 from cchc.errors import PROBLEMS, Problem
 from cchc.new_content import TITLE_MAX
 
+from . import parallel
+
 # C0 controls except tab, line feed and carriage return; DEL; C1 controls. None of them is text an
 # editor means, XML 1.0 (the feeds) refuses most of them, terminals obey ESC.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -130,11 +132,16 @@ class CheckedMarkdownReader(MarkdownReader):
                            "nếu không dùng (cchc new-article tạo sẵn một bài đủ khai báo)."))
             return "", {"status": "skip"}
 
-        # MarkdownReader.read, on the text decoded above instead of pelican_open's.
+        # MarkdownReader.read, on the text decoded above instead of pelican_open's; the HTML and
+        # header usually come from the worker processes of parallel.py (same bytes, same result).
         self._source_path = source_path
         self._md = Markdown(**self.settings["MARKDOWN"])
-        content = self._md.convert(text)
-        meta = getattr(self._md, "Meta", None)
+        prefetched = parallel.PREFETCH.take(source_path, raw)
+        if prefetched is None:
+            content = self._md.convert(text)
+            meta = getattr(self._md, "Meta", None)
+        else:
+            content, meta = prefetched
         if meta and len(meta.get("title", ())) > 1:
             meta["title"] = [self._one_title(source_path, text, meta["title"], report)]
         metadata = self._parse_metadata(meta) if meta is not None else {}

@@ -6,6 +6,7 @@ import logging
 import multiprocessing
 import os
 import pathlib
+import re
 import shutil
 import time
 import zlib
@@ -20,16 +21,17 @@ MIN_SIZE = 20  # bytes; smaller files are never worth a second copy
 # reference site, benchmarks/HISTORY.md): quality 11 makes an article page 9 % smaller than quality 5
 # (5,178 against 5,696 bytes) for 70 times the time (49 ms against 0.7 ms), which on every page of a
 # 5,000-article site was two thirds of the build. Pages change with every build and are fetched once;
-# the theme's fingerprinted CSS, JS and icons and Pagefind's runtime are fetched once and kept for a
-# year, so they keep quality 11.
+# the theme's CSS, JS and icons, files whose name carries their content's hash (the finder's data)
+# and Pagefind's runtime are fetched once and kept for a year, so they keep quality 11.
 PAGE_QUALITY = 5
 ASSET_QUALITY = 11
-ASSET_FOLDERS = ("theme/", "pagefind/")
+_FINGERPRINTED = re.compile(r"\.[0-9a-f]{10}\.[a-z]+$")
 
 
 def quality_for(relative: str) -> int:
     """Brotli quality of a file of the output (a path relative to it, with "/")."""
-    if relative.startswith("theme/") or (relative.startswith("pagefind/") and relative.count("/") == 1):
+    if (relative.startswith("theme/") or _FINGERPRINTED.search(relative)
+            or (relative.startswith("pagefind/") and relative.count("/") == 1)):
         return ASSET_QUALITY
     return PAGE_QUALITY
 

@@ -1,8 +1,9 @@
 /* "Tìm nhanh thủ tục" (home page and thu-tuc/): procedures only, answered as the resident types,
    from the second letter, with or without diacritics, by name, code ("1.001193" or "1001193"),
    lĩnh vực, or the words residents use (content/data/tu-khoa-thu-tuc.yaml).
-   Nothing is downloaded until the box is first used: then fold.js and the finder's data
-   (thu-tuc/tim-thu-tuc.<hash>.json, made by plugins/cchc_finder with cchc.vn.search_key).
+   Nothing is downloaded until the box is first used: then procedures.js (the matching, shared with
+   the search page), fold.js and the finder's data (thu-tuc/tim-thu-tuc.<hash>.json, made by
+   plugins/cchc_finder with cchc.vn.search_key).
    Results are plain links with a live count (role=status); ↓/↑ move between them, Esc goes back to
    the box. Enter, or no JavaScript at all, opens the search page (tim-kiem/?q=…). */
 const form = document.querySelector("form[data-finder]");
@@ -11,51 +12,14 @@ const status = document.getElementById("cc-finder-status");
 const list = document.getElementById("cc-finder-results");
 const MAX = 8;
 let loading = null;
-let index = null;
-let searchKey = null;
+let procedures = null; /* procedures.js, loaded on first use */
 
 function load() {
-  loading ??= Promise.all([import(form.dataset.fold), fetch(form.dataset.finder).then((r) => r.json())])
-    .then(([fold, data]) => {
-      searchKey = fold.searchKey;
-      const fields = data.linh_vuc;
-      index = data.thu_tuc.map(([code, slug, name, key, level, fieldNumbers, fee]) => ({
-        code, slug, name, key, words: key.split(" "), digits: code.replace(/\D/g, ""),
-        level: data.muc_do[level], fee: data.phi[fee],
-        fields: fieldNumbers.map((n) => fields[n][1]), phrases: [],
-      }));
-      for (const [phrase, targets] of data.tu_khoa) for (const n of targets) index[n].phrases.push(phrase);
-    })
+  loading ??= import(form.dataset.match)
+    .then((module) => module.load(form.dataset.finder, form.dataset.fold))
+    .then((loaded) => { procedures = loaded; })
     .catch(() => { loading = null; status.textContent = "Chưa tải được danh sách thủ tục. Nhấn Tìm để tìm trên trang Tìm kiếm."; });
   return loading;
-}
-
-/* Every word of the query begins a word of the text. */
-function allWords(words, tokens) {
-  return tokens.every((t) => words.some((w) => w.startsWith(t)));
-}
-
-function score(item, query, tokens) {
-  const digits = query.replace(/\s/g, "");
-  if (/^\d+$/.test(digits)) { /* a code, with or without its dot (searchKey made "1.001193" "1 001193") */
-    if (item.digits.startsWith(digits)) return 100;
-    return digits.length >= 4 && item.digits.includes(digits) ? 50 : 0;
-  }
-  let best = 0;
-  const padded = ` ${query} `;
-  for (const phrase of item.phrases) {
-    if (phrase === query) best = Math.max(best, 95);
-    else if (padded.includes(` ${phrase} `)) best = Math.max(best, 85);       /* "làm giấy khai sinh" ⊃ "giấy khai sinh" */
-    else if (allWords(phrase.split(" "), tokens)) best = Math.max(best, 70);  /* "so d" while typing "sổ đỏ" */
-  }
-  if (item.key === query) best = Math.max(best, 98);
-  else if (item.key.startsWith(query)) best = Math.max(best, 90);
-  else if (` ${item.key}`.includes(` ${query}`)) best = Math.max(best, 80);
-  else if (allWords(item.words, tokens)) best = Math.max(best, 60);
-  if (best) return best;
-  if (item.fields.some((f) => allWords(f.split(" "), tokens))) return 40;
-  const all = [...item.words, ...item.fields.join(" ").split(" "), ...item.phrases.join(" ").split(" ")];
-  return allWords(all, tokens) ? 30 : 0;
 }
 
 function element(tag, className, text) {
@@ -66,19 +30,13 @@ function element(tag, className, text) {
 }
 
 function render(raw) {
-  const query = searchKey(raw);
   list.replaceChildren();
-  if (query.replace(/\s/g, "").length < 2) {
+  const matched = procedures.match(raw);
+  if (matched === null) {
     status.textContent = "";
     return;
   }
-  const tokens = query.split(" ");
-  const found = [];
-  index.forEach((item, order) => {
-    const s = score(item, query, tokens);
-    if (s) found.push([s, order, item]);
-  });
-  found.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  const found = matched.map((m) => [m.score, m.order, m.item]);
   const shown = raw.trim();
   if (!found.length) {
     status.textContent = `Không có thủ tục nào khớp với “${shown}”. Nhấn Tìm để tìm trong toàn bộ tin bài và thủ tục.`;
@@ -106,10 +64,10 @@ function render(raw) {
 let latest = 0;
 async function update() {
   const ticket = ++latest;
-  if (!index) {
-    if (searchKey === null && input.value.trim().length >= 2) status.textContent = "Đang tải danh sách thủ tục…";
+  if (!procedures) {
+    if (input.value.trim().length >= 2) status.textContent = "Đang tải danh sách thủ tục…";
     await load();
-    if (!index || ticket !== latest) return;
+    if (!procedures || ticket !== latest) return;
   }
   render(input.value);
 }
