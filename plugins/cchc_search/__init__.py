@@ -13,8 +13,9 @@ Settings read: OUTPUT_PATH (Pelican's output), CCHC_SEARCH (default True; False 
 
 from pelican import signals
 
-from .index import finalized
+from .index import article_writer_finalized, finalized
 
 
 def register():
+    signals.article_writer_finalized.connect(article_writer_finalized)
     signals.finalized.connect(finalized)

@@ -3,6 +3,7 @@ bundles of the search index, also used by the preview (cchc.incremental)."""
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import json
 import os
@@ -12,6 +13,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 
 
 
@@ -97,48 +100,130 @@ def check_glob(output: pathlib.Path) -> None:
                                    f"({GLOB}): thêm đường dẫn của nó vào PATTERNS trong plugins/cchc_search/index.py.")
 
 
+class Indexing:
+    """One index of one output folder, made in a temporary folder inside it: bundles are started as
+    their pages are written (start), at most one Pagefind process per core, and put in place at the
+    end (finish) with two renames, so the preview serves the old index until then. started(process)
+    is called for each Pagefind process (the preview stops them when it closes)."""
+
+    def __init__(self, output: pathlib.Path, bundle_pages: int = BUNDLE_PAGES, started=None):
+        self.output, self.bundle_pages, self.started = output, bundle_pages, started
+        self.work = pathlib.Path(tempfile.mkdtemp(prefix=".tim-kiem-", dir=output))
+        self.pending: list[Bundle] = []
+        self.running: list[tuple[Bundle, subprocess.Popen, object]] = []
+        self.begun: set[str] = set()
+        self.failures: list[str] = []
+        self.lock = threading.Lock()
+        self.thread = None
+
+    def start(self, wanted, limit: int) -> None:
+        """Queue the bundles that `wanted(bundle)` accepts and run them in a background thread, at
+        most `limit` Pagefind processes at once."""
+        with self.lock:
+            for bundle in bundles(self.output, self.bundle_pages):
+                if bundle.path not in self.begun and wanted(bundle):
+                    self.begun.add(bundle.path)
+                    self.pending.append(bundle)
+            self.limit = limit
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, daemon=True)
+                self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self.lock:
+                while self.pending and len(self.running) < self.limit:
+                    bundle = self.pending.pop(0)
+                    log = open(self.work / f"{len(self.begun)}-{len(self.pending)}.log", "w+", encoding="utf-8")
+                    process = subprocess.Popen(bundle.command(str(self.output), str(self.work / bundle.path)),
+                                               stdout=log, stderr=subprocess.STDOUT, text=True)
+                    self.running.append((bundle, process, log))
+                    if self.started is not None:
+                        self.started(process)
+                if not self.running:
+                    return
+            time.sleep(0.05)
+            with self.lock:
+                for job in [job for job in self.running if job[1].poll() is not None]:
+                    bundle, process, log = job
+                    self.running.remove(job)
+                    if process.returncode != 0:
+                        log.seek(0)
+                        self.failures.append(f"{bundle.path}: {log.read().strip()[-2000:]}")
+                    log.close()
+
+    def finish(self) -> None:
+        """Index what is not indexed yet, wait for every bundle, then put the index in place.
+        Raises SearchIndexError with Pagefind's messages when a run failed."""
+        try:
+            self.start(lambda bundle: True, max(1, os.cpu_count() or 1))
+            self.thread.join()
+            if self.failures:
+                raise SearchIndexError("Không tạo được chỉ mục tìm kiếm (Pagefind): " + "; ".join(self.failures))
+            names = [b.path.split("/", 1)[1] + "/" for b in bundles(self.output, self.bundle_pages) if b.path != "pagefind"]
+            (self.work / "pagefind" / FULL_TEXT / "danh-sach.json").write_text(
+                json.dumps({"bundles": names}, ensure_ascii=False), encoding="utf-8")
+            live = self.output / "pagefind"
+            if live.exists():
+                live.rename(self.work / "cu")
+            (self.work / "pagefind").rename(live)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        with self.lock:
+            self.pending.clear()
+            for _bundle, process, _log in self.running:
+                if process.poll() is None:
+                    process.kill()
+        if self.thread is not None:
+            self.thread.join()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
 def build(output: pathlib.Path, bundle_pages: int = BUNDLE_PAGES, started=None) -> None:
     """Index the pages of `output` into its pagefind/ (headline index, full-text bundles and their
-    list), running as many Pagefind processes at once as there are cores, then put the new folder in
-    place of the old one with two renames (the preview serves it meanwhile). started(process) is
-    called for each Pagefind process (the preview stops them when it closes). Raises
-    SearchIndexError with Pagefind's message when a run fails."""
-    todo = bundles(output, bundle_pages)
-    work = pathlib.Path(tempfile.mkdtemp(prefix=".tim-kiem-", dir=output))
-    try:
-        running: list[tuple[Bundle, subprocess.Popen]] = []
-        pending = list(todo)
-        failures = []
-        limit = max(1, os.cpu_count() or 1)
-        while pending or running:
-            while pending and len(running) < limit:
-                bundle = pending.pop(0)
-                target = work / bundle.path
-                process = subprocess.Popen(bundle.command(str(output), str(target)), stdout=subprocess.PIPE,
-                                           stderr=subprocess.STDOUT, text=True)
-                running.append((bundle, process))
-                if started is not None:
-                    started(process)
-            bundle, process = running.pop(0)
-            message, _ = process.communicate()
-            if process.returncode != 0:
-                failures.append(f"{bundle.path}: {(message or '').strip()[-2000:]}")
-        if failures:
-            raise SearchIndexError("Không tạo được chỉ mục tìm kiếm (Pagefind): " + "; ".join(failures))
-        listing = {"bundles": [f"{b.path.split('/', 1)[1]}/" for b in todo if b.path != "pagefind"]}
-        (work / "pagefind" / FULL_TEXT / "danh-sach.json").write_text(json.dumps(listing, ensure_ascii=False),
-                                                                       encoding="utf-8")
-        live = output / "pagefind"
-        if live.exists():
-            live.rename(work / "cu")
-        (work / "pagefind").rename(live)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    list), running as many Pagefind processes at once as there are cores (the preview's index)."""
+    Indexing(output, bundle_pages, started).finish()
+
+
+_current: Indexing | None = None
+
+
+def _forget() -> None:
+    global _current
+    if _current is not None:
+        _current.close()
+        _current = None
+
+
+atexit.register(_forget)
+
+
+def article_writer_finalized(generator, writer=None):
+    """Every article page is written: index their full text on one core while Pelican writes the
+    rest on the other (at 5,000 articles this is most of Pagefind's time)."""
+    global _current
+    settings = generator.settings
+    if not settings.get("CCHC_SEARCH", True):
+        return
+    _forget()
+    _current = Indexing(pathlib.Path(generator.output_path).resolve(), settings.get("CCHC_SEARCH_BUNDLE_PAGES", BUNDLE_PAGES))
+    _current.start(lambda bundle: bundle.path.startswith(f"pagefind/{FULL_TEXT}/tin-"), 1)
 
 
 def finalized(pelican):
+    global _current
     if not pelican.settings.get("CCHC_SEARCH", True):
+        _forget()
         return
-    output = pathlib.Path(pelican.output_path)
-    check_glob(output)
-    build(output, pelican.settings.get("CCHC_SEARCH_BUNDLE_PAGES", BUNDLE_PAGES))
+    output = pathlib.Path(pelican.output_path).resolve()
+    indexing = _current if _current is not None and _current.output == output else None
+    _current = None
+    try:
+        check_glob(output)
+    except SearchIndexError:
+        if indexing is not None:
+            indexing.close()
+        raise
+    (indexing or Indexing(output, pelican.settings.get("CCHC_SEARCH_BUNDLE_PAGES", BUNDLE_PAGES))).finish()
