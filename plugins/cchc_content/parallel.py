@@ -6,11 +6,11 @@ half of the build's CPU time, on one of the two cores (benchmarks/HISTORY.md). P
 setting to read in parallel, and its readers return Content objects tied to the whole settings, so
 the files themselves cannot be read elsewhere. What can: the pure text work. When the generators
 are made, every Markdown file they will read is given to a pool of worker processes (fork), which
-return for each file the same three things the reader and Pelican would compute: the HTML, the
-Markdown header (Python-Markdown's Meta) and typogrify applied to that HTML with Pelican's own
-arguments. The reader then uses them when the file's bytes are unchanged (SHA-256), and computes
-them itself otherwise; Pelican's call to typogrify gets the worker's answer for exactly the same text
-and arguments. Everything an editor can get wrong is still reported by the reader in the main
+return for each file what the reader and Pelican would compute from its text: the HTML, the
+Markdown header (Python-Markdown's Meta), the Summary's HTML, and typogrify applied to the HTML, the
+Summary and the title with Pelican's own arguments. The reader then uses them when the file's bytes
+are unchanged (SHA-256), and computes them itself otherwise; Pelican's calls to typogrify get the
+worker's answer for exactly the same text and arguments, and compute any other. Everything an editor can get wrong is still reported by the reader in the main
 process: the workers report nothing. The output is byte for byte that of reading in one process
 (tests/test_site.py builds both).
 
@@ -57,8 +57,11 @@ _settings = None  # the build's settings, inherited by the forked workers
 
 
 def _work(path: str):
-    """In a worker: (sha256 of the bytes, HTML, Meta, typogrified HTML or None), or None when the
-    file is not plain UTF-8 text (the reader reports it)."""
+    """In a worker: (sha256 of the bytes, HTML, Meta, formatted header fields {text: HTML}, typogrify
+    answers {text: typographic text}), or None when the file is not plain UTF-8 text (the reader
+    reports it). The formatted fields (Summary) are converted as Pelican's _parse_metadata does,
+    with the same Markdown object after the body; typogrify is applied to the body, the Summary's
+    HTML and the title, as Pelican's read_file does."""
     from .reader import CONTROL  # noqa: PLC0415
 
     try:
@@ -72,12 +75,46 @@ def _work(path: str):
     md = Markdown(**_settings["MARKDOWN"])
     html = md.convert(text)
     meta = getattr(md, "Meta", None)
-    typographic = None
-    if _settings["TYPOGRIFY"] and html:
+    formatted = {}
+    if meta:
+        md.preprocessors.deregister("meta")
+        for name, value in meta.items():
+            if name.lower() in _settings["FORMATTED_FIELDS"]:
+                joined = "\n".join(value)
+                md.reset()
+                formatted[joined] = md.convert(joined)
+    answers = {}
+    if _settings["TYPOGRIFY"]:
         _smartypants_attributes(_settings)
         args, kwargs = typogrify_arguments(_settings)
-        typographic = _real_typogrify(html, *args, **kwargs)
-    return hashlib.sha256(raw).hexdigest(), html, meta, typographic
+        texts = [html, *formatted.values(), *(meta or {}).get("title", [])[:1]]
+        answers = {t: _real_typogrify(t, *args, **kwargs) for t in texts if t}
+    return hashlib.sha256(raw).hexdigest(), html, meta, formatted, answers
+
+
+class Converted:
+    """What the reader's _parse_metadata asks of its Markdown object, answered with the worker's
+    conversions of the same texts; a real Markdown object only for a text the worker did not see."""
+
+    def __init__(self, settings, formatted: dict[str, str]):
+        self.settings, self.formatted, self.markdown = settings, formatted, None
+        self.preprocessors = self
+
+    def deregister(self, name, strict=True):  # preprocessors.deregister("meta")
+        pass
+
+    def reset(self):
+        if self.markdown is not None:
+            self.markdown.reset()
+        return self
+
+    def convert(self, text: str) -> str:
+        if text in self.formatted:
+            return self.formatted[text]
+        if self.markdown is None:
+            self.markdown = Markdown(**self.settings["MARKDOWN"])
+            self.markdown.preprocessors.deregister("meta")
+        return self.markdown.convert(text)
 
 
 class Prefetch:
@@ -107,7 +144,8 @@ class Prefetch:
             self.pending[path] = self.pool.apply_async(_work, (path,))
 
     def take(self, path: str, raw: bytes):
-        """The worker's (HTML, Meta) for this file if its bytes are those the worker read, else None."""
+        """The worker's (HTML, Meta, Converted) for this file if its bytes are those the worker
+        read, else None."""
         job = self.pending.pop(path, None)
         if job is None:
             return None
@@ -117,11 +155,10 @@ class Prefetch:
             return None
         if done is None or done[0] != hashlib.sha256(raw).hexdigest():
             return None
-        _digest, html, meta, typographic = done
+        _digest, html, meta, formatted, answers = done
         self.used += 1
-        if typographic is not None:
-            self.typographic[html] = typographic
-        return html, meta
+        self.typographic.update(answers)
+        return html, meta, Converted(_settings, formatted)
 
     def close(self) -> None:
         if self.used:

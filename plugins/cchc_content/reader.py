@@ -135,13 +135,13 @@ class CheckedMarkdownReader(MarkdownReader):
         # MarkdownReader.read, on the text decoded above instead of pelican_open's; the HTML and
         # header usually come from the worker processes of parallel.py (same bytes, same result).
         self._source_path = source_path
-        self._md = Markdown(**self.settings["MARKDOWN"])
         prefetched = parallel.PREFETCH.take(source_path, raw)
         if prefetched is None:
+            self._md = Markdown(**self.settings["MARKDOWN"])
             content = self._md.convert(text)
             meta = getattr(self._md, "Meta", None)
         else:
-            content, meta = prefetched
+            content, meta, self._md = prefetched
         if meta and len(meta.get("title", ())) > 1:
             meta["title"] = [self._one_title(source_path, text, meta["title"], report)]
         metadata = self._parse_metadata(meta) if meta is not None else {}

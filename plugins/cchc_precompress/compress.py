@@ -165,11 +165,21 @@ def finalized(pelican) -> None:
         for suffix, _ in FORMATS:
             entry = cache_entry(cache, digest, suffix, quality)
             if entry.stat().st_size:
-                shutil.copyfile(entry, path.with_name(path.name + suffix))
+                place(entry, path.with_name(path.name + suffix))
             os.utime(entry, (now, now))
     log.info("Nén sẵn %d tệp chữ: %d nội dung mới, %d lấy lại từ bộ nhớ đệm.",
              len(files), len(missing), len(files) - len(missing))
     prune(cache, now - 86400 * settings.get("CCHC_PRECOMPRESS_KEEP_DAYS", 30))
+
+
+def place(entry: pathlib.Path, target: pathlib.Path) -> None:
+    """The cached copy at `target`: a hard link when the cache is on the same file system (entries
+    are never changed in place, only replaced), else a copy. 18,000 copies at 5,000 articles."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(entry, target)
+    except OSError:
+        shutil.copyfile(entry, target)
 
 
 def prune(cache: pathlib.Path, before: float) -> None:
