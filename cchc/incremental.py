@@ -65,7 +65,7 @@ KNOWN_HANDLERS = {
                                     "cchc_podcast.feed.article_generator_finalized",
                                     "cchc_related.related.article_generator_finalized",
                                     "pelican.plugins.neighbors.neighbors.neighbors"},
-    "article_generator_pretaxonomy": set(),
+    "article_generator_pretaxonomy": {"cchc_content.checks.article_generator_pretaxonomy"},
     "page_generator_finalized": set(),
     "article_generator_preread": set(),
     "article_generator_context": set(),

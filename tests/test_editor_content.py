@@ -348,3 +348,20 @@ def test_precompressed_copies_come_from_the_cache_when_unchanged(fixture_site):
         copy = path.with_name(path.name + ".br")
         assert not copy.exists() or brotli.decompress(copy.read_bytes()) == path.read_bytes(), path
     assert brotli.decompress((fixture_site.output / "index.html.br").read_bytes()) == (fixture_site.output / "index.html").read_bytes()
+
+
+def test_articles_published_at_the_same_minute_keep_one_order(fixture_site, monkeypatch):
+    """Editors publish at round times: articles with the same date are listed in the order of
+    their files' paths, whatever order Pelican read them in (it changes with Python's hash seed)."""
+    names = ["c-thu-ba", "a-thu-nhat", "e-thu-nam", "b-thu-hai", "d-thu-tu"]
+    for name in names:
+        fixture_site.write(f"articles/{name}.md", article(title=f"Bài {name}", date="2026-03-05 09:30"))
+    orders = set()
+    for seed in ("1", "2", "3"):
+        monkeypatch.setenv("PYTHONHASHSEED", seed)
+        result = fixture_site.build(extra=["-e", "CCHC_SEARCH=false"])
+        assert result.returncode == 0, result.log
+        home = page(fixture_site.output / "index.html")
+        orders.add(tuple(a.text_content().strip() for a in home.xpath("//*[@class='cc-item__title']/a")
+                         if a.text_content().strip().startswith("Bài ")))
+    assert orders == {tuple(f"Bài {n}" for n in sorted(names))}

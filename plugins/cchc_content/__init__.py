@@ -27,5 +27,6 @@ def register():
     signals.get_writer.connect(checks.stop_if_problems)
     signals.content_written.connect(checks.content_written)
     signals.content_object_init.connect(checks.content_object_init)
+    signals.article_generator_pretaxonomy.connect(checks.article_generator_pretaxonomy)
     signals.article_generator_finalized.connect(checks.article_generator_finalized)
     signals.all_generators_finalized.connect(checks.all_generators_finalized)
