@@ -206,7 +206,7 @@ async function search(raw, wholeText = false) {
   const total = matched.length + found.results.length - pages.filter((d) => procedurePaths.has(path(d.url))).length;
   if (!list.children.length && !wholeText) return search(raw, true);
   say(query, total, true);
-  more.hidden = wholeText;
+  more.hidden = wholeText || fullText !== null; /* once merged, every search reads the full text */
 }
 
 more.addEventListener("click", () => {
