@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import logging
 import os
 import pathlib
 import shutil
@@ -41,47 +40,8 @@ import sys
 import tempfile
 
 from . import data
-from .errors import NOTICES, ContentError, sort_key
-
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-
-
-def _run_pelican(production: bool, override: dict, fatal: bool = True, pelican_class=None):
-    """Builds the site in this process; returns the settings (with the notices in
-    settings[NOTICES]), or None after printing the editors' error list. pelican_class: a Pelican
-    subclass that keeps what it built (cchc.incremental)."""
-    from pelican import Pelican
-    from pelican.log import init as init_logging
-    from pelican.settings import read_settings
-
-    settings_file = ROOT / ("publishconf.py" if production else "pelicanconf.py")
-    # Warnings are fatal, as in CI: a build that warns is not published.
-    init_logging(level=logging.WARNING, fatal="warnings" if fatal else "")
-    try:
-        settings = read_settings(str(settings_file), override=override)
-        (pelican_class or Pelican)(settings).run()
-    except ContentError as error:
-        print(str(error), file=sys.stderr)
-        return None
-    except RuntimeError as error:  # pelican.log turns a warning into RuntimeError
-        print(f"Lỗi khi dựng trang ({error}); xem cảnh báo in ở trên.", file=sys.stderr)
-        return None
-    from .linkcheck import broken_links
-
-    broken = broken_links(settings["OUTPUT_PATH"], settings["SITEURL"], settings.get("CCHC_WRITTEN", {}))
-    if broken:
-        print(str(ContentError(broken)), file=sys.stderr)
-        return None
-    return settings
-
-
-def _print_notices(settings) -> None:
-    notices = settings.get(NOTICES) or []
-    if notices:
-        print(f"Có {len(notices)} lưu ý (đã tự xử lý, không phải lỗi):")
-        for notice in sorted(set(notices), key=sort_key):
-            print(f"  - {notice}")
-
+from .build import ROOT, build_and_swap, print_notices as _print_notices, run_pelican as _run_pelican
+from .errors import ContentError
 
 def _settings_override(args) -> dict:
     override = {}
@@ -108,29 +68,6 @@ def _build(args) -> int:
     _print_notices(settings)
     print(f"Đã dựng xong trang vào {target}")
     return 0
-
-
-def build_and_swap(target: pathlib.Path, production: bool, override: dict, pelican_class=None,
-                   after_build=None):
-    """Builds into a fresh folder beside target and renames it into place on success (the old
-    folder is removed); returns the settings, or None (problems printed, target untouched).
-    after_build(fresh) runs after the swap with the folder the build wrote into."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fresh = pathlib.Path(tempfile.mkdtemp(prefix=f".{target.name}.moi-", dir=target.parent))
-    try:
-        settings = _run_pelican(production, {**override, "OUTPUT_PATH": str(fresh)}, pelican_class=pelican_class)
-        if settings is None:
-            return None
-        old = target.with_name(f".{target.name}.cu-{os.getpid()}")
-        if target.exists():
-            target.rename(old)
-        fresh.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
-        if after_build is not None:
-            after_build(fresh)
-    finally:
-        shutil.rmtree(fresh, ignore_errors=True)
-    return settings
 
 
 def _check(args) -> int:
@@ -185,7 +122,7 @@ def _preview(args) -> int:
 
 
 def _report(args) -> int:
-    from .plan import parse_period
+    from .periods import parse_period
 
     label = f"Quý {args.quarter}" if args.quarter else f"Năm {args.year}"
     try:

@@ -23,6 +23,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from . import vn
 from .errors import ContentError, Problem
+from .periods import parse_period
 
 FILES = {
     "categories": "chuyen-muc.yaml",
@@ -502,8 +503,6 @@ def _load(data_dir: str, _stamps: tuple) -> SiteData:
         problems.append(Problem(path["plan"], line_in(raw["plan"], "co_quan_ban_hanh"), "co_quan_ban_hanh",
                                 f"cơ quan “{shown(issuer)}” không có trong {FILES['bodies']}.",
                                 f"Dùng một mã trong: {bodies.choices()}."))
-    from .plan import parse_period  # plan builds on this module
-
     for task in tasks:
         if valid(task, "thoi_gian"):
             try:

@@ -274,7 +274,7 @@ class Session:
     def build(self) -> bool:
         from pelican import Pelican, signals
 
-        from . import cli
+        from . import build
 
         session = self
 
@@ -286,7 +286,7 @@ class Session:
                 return writer
 
         os.environ["SITEURL"] = self.siteurl
-        for leftover in self.output.parent.glob(f".{self.output.name}.tim-kiem-*"):
+        for leftover in self.output.glob(".tim-kiem-*"):  # an index the preview was stopped in
             shutil.rmtree(leftover, ignore_errors=True)
         signals.all_generators_finalized.connect(self._keep_generators)
         # The search index is made after the swap, in the background, as after an update: the
@@ -295,11 +295,11 @@ class Session:
         if self.cache:
             override["CACHE_PATH"] = str(self.cache)
         built_in = []
-        settings = cli.build_and_swap(self.output, False, override, pelican_class=KeepingPelican,
-                                      after_build=built_in.append)
+        settings = build.build_and_swap(self.output, False, override, pelican_class=KeepingPelican,
+                                        after_build=built_in.append)
         if settings is None:
             return False
-        cli._print_notices(settings)
+        build.print_notices(settings)
         self._relocate(str(built_in[0]), str(self.output))
         self.context = self.generators[0].context
         self.by_source = {}
@@ -434,9 +434,9 @@ class Session:
             print(str(ContentError(broken)), file=sys.stderr, flush=True)
             return Outcome(PROBLEMS, "liên kết hỏng")
         if notices:
-            from . import cli
+            from . import build
 
-            cli._print_notices(self.pelican.settings)
+            build.print_notices(self.pelican.settings)
         self._schedule_search()
         return Outcome(DONE, written=written)
 

@@ -123,7 +123,7 @@ from crawlerdetect.providers.crawlers import data as _CRAWLER_PATTERNS
 from crawlerdetect.providers.exclusions import data as _EXCLUSION_PATTERNS
 
 from . import vn
-from .plan import Period, parse_period, year_period
+from .periods import Period, parse_period, year_period
 
 # ---- hostile text (../shared/design/TRUST.md, rule 6) --------------------------------------------
 # Every byte of an access log is written by whoever sends a request: the request line, the query
