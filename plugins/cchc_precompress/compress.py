@@ -79,6 +79,14 @@ def compress_into_cache(job: tuple[str, str | None, str, int]) -> None:
         os.replace(partial, entry)
 
 
+def cache_folder(settings) -> pathlib.Path:
+    return pathlib.Path(settings["CACHE_PATH"]).resolve() / "precompress"
+
+
+def extensions_of(settings) -> set[str]:
+    return set(settings.get("CCHC_PRECOMPRESS_EXTENSIONS", EXTENSIONS))
+
+
 class Warmer:
     """Compresses pages into the cache in worker processes while Pelican goes on writing, and while
     Pagefind indexes: on two cores the compression then costs almost no wall time. finalized() still
@@ -95,8 +103,8 @@ class Warmer:
             return
         self.settings = settings
         self.output = os.path.realpath(settings["OUTPUT_PATH"])
-        self.cache = str(pathlib.Path(settings["CACHE_PATH"]).resolve() / "precompress")
-        self.extensions = set(settings.get("CCHC_PRECOMPRESS_EXTENSIONS", EXTENSIONS))
+        self.cache = str(cache_folder(settings))
+        self.extensions = extensions_of(settings)
 
     def written(self, path, context=None) -> None:
         if self.settings is None or os.path.splitext(path)[1] not in self.extensions:
@@ -145,8 +153,8 @@ def finalized(pelican) -> None:
         WARMER.close()
         return
     output = pathlib.Path(settings["OUTPUT_PATH"])
-    cache = pathlib.Path(settings["CACHE_PATH"]).resolve() / "precompress"
-    extensions = set(settings.get("CCHC_PRECOMPRESS_EXTENSIONS", EXTENSIONS))
+    cache = cache_folder(settings)
+    extensions = extensions_of(settings)
     files = []
     for path in sorted(output.rglob("*")):
         if path.suffix in extensions and path.is_file() and path.stat().st_size >= MIN_SIZE:

@@ -17,7 +17,6 @@ import threading
 import time
 
 
-
 class SearchIndexError(RuntimeError):
     pass
 
@@ -110,17 +109,18 @@ class Indexing:
         self.output, self.bundle_pages, self.started = output, bundle_pages, started
         self.work = pathlib.Path(tempfile.mkdtemp(prefix=".tim-kiem-", dir=output))
         self.pending: list[Bundle] = []
-        self.running: list[tuple[Bundle, subprocess.Popen, object]] = []
+        self.running: list[tuple[Bundle, subprocess.Popen, object]] = []  # with the file of its output
         self.begun: set[str] = set()
         self.failures: list[str] = []
         self.lock = threading.Lock()
         self.thread = None
 
-    def start(self, wanted, limit: int) -> None:
+    def start(self, wanted, limit: int) -> list[Bundle]:
         """Queue the bundles that `wanted(bundle)` accepts and run them in a background thread, at
-        most `limit` Pagefind processes at once."""
+        most `limit` Pagefind processes at once. Returns every bundle of the output as it is now."""
+        every = bundles(self.output, self.bundle_pages)
         with self.lock:
-            for bundle in bundles(self.output, self.bundle_pages):
+            for bundle in every:
                 if bundle.path not in self.begun and wanted(bundle):
                     self.begun.add(bundle.path)
                     self.pending.append(bundle)
@@ -128,13 +128,14 @@ class Indexing:
             if self.thread is None or not self.thread.is_alive():
                 self.thread = threading.Thread(target=self._run, daemon=True)
                 self.thread.start()
+        return every
 
     def _run(self) -> None:
         while True:
             with self.lock:
                 while self.pending and len(self.running) < self.limit:
                     bundle = self.pending.pop(0)
-                    log = open(self.work / f"{len(self.begun)}-{len(self.pending)}.log", "w+", encoding="utf-8")
+                    log = tempfile.TemporaryFile("w+", encoding="utf-8")  # a file, not a pipe nobody drains
                     process = subprocess.Popen(bundle.command(str(self.output), str(self.work / bundle.path)),
                                                stdout=log, stderr=subprocess.STDOUT, text=True)
                     self.running.append((bundle, process, log))
@@ -156,11 +157,11 @@ class Indexing:
         """Index what is not indexed yet, wait for every bundle, then put the index in place.
         Raises SearchIndexError with Pagefind's messages when a run failed."""
         try:
-            self.start(lambda bundle: True, max(1, os.cpu_count() or 1))
+            every = self.start(lambda bundle: True, max(1, os.cpu_count() or 1))
             self.thread.join()
             if self.failures:
                 raise SearchIndexError("Không tạo được chỉ mục tìm kiếm (Pagefind): " + "; ".join(self.failures))
-            names = [b.path.split("/", 1)[1] + "/" for b in bundles(self.output, self.bundle_pages) if b.path != "pagefind"]
+            names = [b.path.split("/", 1)[1] + "/" for b in every if b.path != "pagefind"]
             (self.work / "pagefind" / FULL_TEXT / "danh-sach.json").write_text(
                 json.dumps({"bundles": names}, ensure_ascii=False), encoding="utf-8")
             live = self.output / "pagefind"
@@ -173,9 +174,11 @@ class Indexing:
     def close(self) -> None:
         with self.lock:
             self.pending.clear()
-            for _bundle, process, _log in self.running:
+            for _bundle, process, log in self.running:
                 if process.poll() is None:
                     process.kill()
+                log.close()
+            self.running.clear()
         if self.thread is not None:
             self.thread.join()
         shutil.rmtree(self.work, ignore_errors=True)
@@ -200,6 +203,10 @@ def _forget() -> None:
 atexit.register(_forget)
 
 
+def _bundle_pages(settings) -> int:
+    return settings.get("CCHC_SEARCH_BUNDLE_PAGES", BUNDLE_PAGES)
+
+
 def article_writer_finalized(generator, writer=None):
     """Every article page is written: index their full text on one core while Pelican writes the
     rest on the other (at 5,000 articles this is most of Pagefind's time)."""
@@ -208,22 +215,24 @@ def article_writer_finalized(generator, writer=None):
     if not settings.get("CCHC_SEARCH", True):
         return
     _forget()
-    _current = Indexing(pathlib.Path(generator.output_path).resolve(), settings.get("CCHC_SEARCH_BUNDLE_PAGES", BUNDLE_PAGES))
+    _current = Indexing(pathlib.Path(generator.output_path).resolve(), _bundle_pages(settings))
     _current.start(lambda bundle: bundle.path.startswith(f"pagefind/{FULL_TEXT}/tin-"), 1)
 
 
 def finalized(pelican):
     global _current
-    if not pelican.settings.get("CCHC_SEARCH", True):
-        _forget()
-        return
+    enabled = pelican.settings.get("CCHC_SEARCH", True)
     output = pathlib.Path(pelican.output_path).resolve()
-    indexing = _current if _current is not None and _current.output == output else None
-    _current = None
+    indexing, _current = _current, None
+    if indexing is not None and (not enabled or indexing.output != output):  # another build's
+        indexing.close()
+        indexing = None
+    if not enabled:
+        return
     try:
         check_glob(output)
     except SearchIndexError:
         if indexing is not None:
             indexing.close()
         raise
-    (indexing or Indexing(output, pelican.settings.get("CCHC_SEARCH_BUNDLE_PAGES", BUNDLE_PAGES))).finish()
+    (indexing or Indexing(output, _bundle_pages(pelican.settings))).finish()
