@@ -489,3 +489,32 @@ def test_reading_in_worker_processes_changes_no_byte(site, tmp_path):
     assert alone.returncode == 0, alone.stdout + alone.stderr
     assert built_files(tmp_path / "parallel") == built_files(tmp_path / "alone")
     assert built_files(tmp_path / "parallel") == {k: v for k, v in built_files(site).items()}
+
+
+def test_the_reading_cache_converts_only_changed_files_and_still_reports_every_problem(fixture_site, tmp_path):
+    """parallel.Store: a build converts only the files whose bytes changed since the last one; the
+    reader's checks still run on every file, and the pages are those of a build without a cache."""
+    from conftest import article, built_files, run_pelican
+
+    for name, title in (("a", "Tiếp nhận hồ sơ trực tuyến"), ("b", "Đối thoại với người dân"), ("c", "Số hóa hồ sơ")):
+        fixture_site.write(f"articles/{name}.md", article(title=title, body=f"Nội dung bài {title}."))
+    first = fixture_site.build(extra=["-D", "-e", "CCHC_SEARCH=false"])
+    assert first.returncode == 0, first.log
+    assert "Reading cache:" not in first.log
+
+    fixture_site.write("articles/b.md", article(title="Đối thoại với người dân", body="Nội dung đã sửa."))
+    no_title = fixture_site.write("articles/d.md", article(title="x", body="Bài chưa có tiêu đề.").replace("Title: x\n", ""))
+    second = fixture_site.build(extra=["-D", "-e", "CCHC_SEARCH=false"])
+    assert second.returncode != 0
+    assert "Reading cache: 2 files unchanged since the last build." in second.log
+    assert "d.md" in second.log and "thiếu tiêu đề" in second.log
+
+    no_title.unlink()
+    third = fixture_site.build(extra=["-D", "-e", "CCHC_SEARCH=false"])
+    assert third.returncode == 0, third.log
+    assert "Reading cache: 3 files unchanged since the last build." in third.log
+    fresh = run_pelican(fixture_site.content, tmp_path / "fresh", cache=tmp_path / "empty", extra=["-e", "CCHC_SEARCH=false"])
+    assert fresh.returncode == 0, fresh.stdout + fresh.stderr
+    assert built_files(fixture_site.output) == built_files(tmp_path / "fresh")
+    pages = [path for path in fixture_site.output.rglob("*.html") if "Nội dung đã sửa." in path.read_text("utf-8")]
+    assert pages and not any("Nội dung bài Đối thoại" in path.read_text("utf-8") for path in pages)

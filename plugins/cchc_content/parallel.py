@@ -10,22 +10,34 @@ return for each file what the reader and Pelican would compute from its text: th
 Markdown header (Python-Markdown's Meta), the Summary's HTML, and typogrify applied to the HTML, the
 Summary and the title with Pelican's own arguments. The reader then uses them when the file's bytes
 are unchanged (SHA-256), and computes them itself otherwise; Pelican's calls to typogrify get the
-worker's answer for exactly the same text and arguments, and compute any other. Everything an editor can get wrong is still reported by the reader in the main
-process: the workers report nothing. The output is byte for byte that of reading in one process
-(tests/test_site.py builds both).
+worker's answer for exactly the same text and arguments, and compute any other. Everything an
+editor can get wrong is still reported by the reader in the main process: the workers report
+nothing. The output is byte for byte that of reading in one process (tests/test_site.py builds both).
+
+The answers are also kept in CACHE_PATH/cchc-reading/ (Store), under the SHA-256 of each file's
+bytes, for the next build: a publication after one edit converts one file instead of 5,000 (25 s
+of the build at 5,000 articles, benchmarks/HISTORY.md). They are a pure function of the bytes, the
+settings above and the code, so the store is used only when all three are the same (fingerprint):
+any change of the project's Python code, of the Markdown/typogrify packages or of these settings
+starts an empty store. It is JSON, never pickle: a cache file is data, not code. Pelican's own
+reader cache is not used: it would skip the reader, and with it every check an editor relies on.
 
 Settings read: CCHC_PARALLEL_READING (default True: when at least MIN_FILES files are read; False:
-never; a number: when at least that many files are read, as tests/test_site.py sets it), MARKDOWN, TYPOGRIFY, TYPOGRIFY_DASHES,
-TYPOGRIFY_IGNORE_TAGS, TYPOGRIFY_OMIT_FILTERS.
+never; a number: when at least that many files are read, as tests/test_site.py sets it), CACHE_PATH,
+MARKDOWN, FORMATTED_FIELDS, TYPOGRIFY, TYPOGRIFY_DASHES, TYPOGRIFY_IGNORE_TAGS, TYPOGRIFY_OMIT_FILTERS.
 """
 
 from __future__ import annotations
 
 import atexit
 import hashlib
+import importlib.metadata
+import json
 import logging
 import multiprocessing
 import os
+import pathlib
+import tempfile
 
 import smartypants
 import typogrify.filters
@@ -58,7 +70,7 @@ _settings = None  # the build's settings, inherited by the forked workers
 
 
 def _work(path: str):
-    """In a worker: (sha256 of the bytes, HTML, Meta, formatted header fields {text: HTML}, typogrify
+    """In a worker (or in the main process for the files no worker read): (sha256 of the bytes, HTML, Meta, formatted header fields {text: HTML}, typogrify
     answers {text: typographic text}), or None when the file is not plain UTF-8 text (the reader
     reports it). The formatted fields (Summary) are converted as Pelican's _parse_metadata does,
     with the same Markdown object after the body; typogrify is applied to the body, the Summary's
@@ -118,12 +130,81 @@ class Converted:
         return self.markdown.convert(text)
 
 
+_READ_SETTINGS = ("MARKDOWN", "FORMATTED_FIELDS", "TYPOGRIFY", "TYPOGRIFY_DASHES", "TYPOGRIFY_IGNORE_TAGS",
+                  "TYPOGRIFY_OMIT_FILTERS")
+_PACKAGES = ("markdown", "typogrify", "smartypants", "pelican")
+_CODE = pathlib.Path(__file__).resolve().parents[2]  # the project: plugins/ and cchc/
+
+
+def fingerprint(settings) -> str:
+    """What the answers of _work depend on besides a file's bytes: the reading settings (objects in
+    them, e.g. Markdown extensions, by their class), the installed packages and the project's code."""
+    def name(value):
+        kind = value if callable(value) and hasattr(value, "__qualname__") else type(value)
+        return f"{kind.__module__}.{kind.__qualname__}"
+
+    digest = hashlib.sha256(json.dumps({key: settings.get(key) for key in _READ_SETTINGS}, default=name,
+                                       sort_keys=True).encode())
+    for package in _PACKAGES:
+        digest.update(f"{package}={importlib.metadata.version(package)};".encode())
+    for folder in ("plugins", "cchc"):
+        for source in sorted((_CODE / folder).rglob("*.py")):
+            digest.update(source.relative_to(_CODE).as_posix().encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
+
+
+class Store:
+    """The answers of the last build, {sha256 of a file's bytes: [HTML, Meta, formatted, answers]},
+    in CACHE_PATH/cchc-reading/<fingerprint>.json. Only the answers a build used are written back,
+    and only when they differ from what was loaded: the store never grows past one site."""
+
+    def __init__(self, settings):
+        self.folder = pathlib.Path(settings["CACHE_PATH"]).resolve() / "cchc-reading"
+        self.file = self.folder / f"{fingerprint(settings)}.json"
+        self.loaded: dict[str, list] = {}
+        self.used: dict[str, list] = {}
+        try:
+            with open(self.file, encoding="utf-8") as handle:
+                loaded = json.load(handle)
+        except (OSError, ValueError):  # none yet, or unreadable: the answers are computed again
+            loaded = {}
+        if isinstance(loaded, dict):
+            self.loaded = loaded
+
+    def get(self, digest: str):
+        answer = self.loaded.get(digest)
+        if not (isinstance(answer, list) and len(answer) == 4):
+            return None
+        return (digest, *answer)
+
+    def keep(self, done) -> None:
+        self.used[done[0]] = list(done[1:])
+
+    def save(self) -> None:
+        if self.used.keys() == self.loaded.keys():
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for stale in self.folder.glob("*.json"):  # another fingerprint: older code or settings
+            if stale != self.file:
+                stale.unlink(missing_ok=True)
+        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.folder, suffix=".tmp", delete=False)
+        try:
+            with handle:
+                json.dump(self.used, handle, ensure_ascii=False, separators=(",", ":"))
+            os.replace(handle.name, self.file)
+        except BaseException:
+            os.unlink(handle.name)
+            raise
+
+
 class Prefetch:
     def __init__(self):
         self.pool = None
+        self.store: Store | None = None
         self.seen = 0
         self.used = 0
-        self.pending: dict[str, object] = {}
+        self.stored = 0
+        self.pending: dict[str, object] = {}   # path → a worker's job, or its answer from the store
         self.typographic: dict[str, str] = {}
 
     def start(self, settings, paths: list[str]) -> None:
@@ -131,11 +212,22 @@ class Prefetch:
         if _settings is not settings:  # a new build: what an earlier one left is stale
             self.close()
         _settings = settings
+        if self.store is None and settings.get("CACHE_PATH"):
+            self.store = Store(settings)
+        paths = [p for p in paths if p not in self.pending]
+        if self.store is not None:
+            missing = []
+            for path in paths:
+                stored = self.store.get(_digest(path))
+                if stored is None:
+                    missing.append(path)
+                else:
+                    self.pending[path] = stored
+            paths = missing
         wanted = settings.get("CCHC_PARALLEL_READING", True)
         if (wanted is False or (os.cpu_count() or 1) < 2
                 or multiprocessing.current_process().daemon):  # the preview's worker may have no children
             return
-        paths = [p for p in paths if p not in self.pending]
         self.seen += len(paths)
         if self.seen < (MIN_FILES if wanted is True else int(wanted)):
             return
@@ -145,32 +237,59 @@ class Prefetch:
             self.pending[path] = self.pool.apply_async(_work, (path,))
 
     def take(self, path: str, raw: bytes):
-        """The worker's (HTML, Meta, Converted) for this file if its bytes are those the worker
-        read, else None."""
+        """The (HTML, Meta, Converted) of this file, from the store or a worker if its bytes are
+        those they had, else (with a store) from _work here, so that the next build has them; None
+        when the reader is to read the file itself."""
         job = self.pending.pop(path, None)
-        if job is None:
+        digest = hashlib.sha256(raw).hexdigest()
+        if job is None and self.store is None:
             return None
         try:
-            done = job.get()
+            done = _work(path) if job is None else job if isinstance(job, tuple) else job.get()
         except Exception:  # noqa: BLE001 - the reader then reads the file itself, and reports
             return None
-        if done is None or done[0] != hashlib.sha256(raw).hexdigest():
+        if done is None or done[0] != digest:
             return None
         _digest, html, meta, formatted, answers = done
-        self.used += 1
+        if isinstance(job, tuple):
+            self.stored += 1
+        elif job is not None:
+            self.used += 1
+        if self.store is not None:
+            self.store.keep(done)
         self.typographic.update(answers)
         return html, meta, Converted(_settings, formatted)
+
+    def finish(self) -> None:
+        """Every file is read: the answers used are kept for the next build."""
+        if self.store is not None:
+            try:
+                self.store.save()
+            except OSError as error:  # a full disk costs the next build time, not this one its pages
+                log.debug("Reading cache not saved: %s", error)
+        self.close()
 
     def close(self) -> None:
         if self.used:
             log.debug("Parallel reading: %d files read by the worker processes.", self.used)
-        self.seen = self.used = 0
+        if self.stored:
+            log.debug("Reading cache: %d files unchanged since the last build.", self.stored)
+        self.seen = self.used = self.stored = 0
+        self.store = None
         self.pending.clear()
         self.typographic.clear()
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
+
+
+def _digest(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
+    except OSError:
+        return ""
 
 
 PREFETCH = Prefetch()
@@ -200,5 +319,5 @@ def generator_init(generator) -> None:
 
 
 def finished() -> None:
-    """Every file is read (checks.all_generators_finalized): the workers can go."""
-    PREFETCH.close()
+    """Every file is read (checks.all_generators_finalized): the answers are kept, the workers can go."""
+    PREFETCH.finish()

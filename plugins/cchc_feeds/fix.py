@@ -14,6 +14,10 @@ def feed_generated(context, feed):
         # Pelican picks the feed class itself: swap it on the finished object before writing.
         feed.__class__ = TypedRss201rev2Feed
     feed.feed["language"] = LANGUAGE
+    if not feed.items and context.get("CCHC_NOW"):
+        # feedgenerator dates a feed without entries (the procedure feed before any change) with
+        # the clock at writing, so two builds of the same sources differed: use the build's time.
+        feed.latest_post_date = lambda: context["CCHC_NOW"]
     for item in feed.items:
         # Pelican's ids are tag: URIs, not URLs: say so, or RSS readers take them for links.
         item["unique_id_is_permalink"] = False
