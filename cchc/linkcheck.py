@@ -15,40 +15,89 @@ from urllib.parse import unquote, urlsplit
 from . import source
 from .errors import Problem
 
-_LINK = re.compile(r"""\b(?:href|src)=(["'])(?P<url>[^"'#][^"']*|#[^"']+)\1""")
-_ID = re.compile(r"""\bid=(["'])(?P<id>[^"']+)\1""")
+def _values(text: str, name: str) -> Iterator[tuple[int, str]]:
+    """(position, value) of every attribute \\bname=(["'])([^"']+)\\1 in an HTML text, found with
+    str.find: a regular expression spends 5-20 times as long on a page, and 5,000 article pages
+    hold 125,000 links (benchmarks/HISTORY.md)."""
+    size = len(name) + 1
+    at = text.find(name + "=")
+    while at != -1:
+        quote = text[at + size:at + size + 1]
+        if quote in ('"', "'") and (at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_")):
+            end = text.find(quote, at + size + 1)
+            value = text[at + size + 1:end]
+            if end != -1 and value and ("'" if quote == '"' else '"') not in value:
+                yield at, value
+        at = text.find(name + "=", at + size)
 
 
-def _targets(text: str, page: str, output: str, site) -> Iterator[tuple[str, str, str]]:
-    """(url as written, file it leads to, #fragment) for every link of a built page into the site
-    (links to other websites, mail and phone are skipped)."""
-    for match in _LINK.finditer(text):
-        url = match["url"]
+def _links(text: str) -> list[str]:
+    """The href and src values in the order they are written ("#" alone is no link)."""
+    found = sorted([*_values(text, "href"), *_values(text, "src")])
+    return [value for _at, value in found if value != "#"]
+
+
+def _ids(text: str) -> set[str]:
+    return {value for _at, value in _values(text, "id")}
+
+
+class _Resolver:
+    """(file a link leads to or None for the page itself, #fragment) for a link written on a page,
+    None for other websites, mail and phone; computed once for each address, and for each folder
+    when the address is relative (every page repeats the menu's addresses)."""
+
+    _RELATIVE = object()
+
+    def __init__(self, output: str, siteurl: str):
+        self.output, self.site = output, urlsplit(siteurl)
+        self.known: dict = {}
+
+    def __call__(self, url: str, page: str):
+        resolved = self.known.get(url)
+        if resolved is None and url not in self.known:
+            resolved = self.known[url] = self._resolve(url, None)
+        if resolved is not self._RELATIVE:
+            return resolved
+        key = (url, os.path.dirname(page))
+        if key not in self.known:
+            self.known[key] = self._resolve(url, key[1])
+        return self.known[key]
+
+    def _resolve(self, url: str, folder: str | None):
         parts = urlsplit(url)
         if parts.scheme in ("mailto", "tel", "data", "javascript"):
-            continue
+            return None
         if parts.scheme or parts.netloc:
-            if parts.netloc != site.netloc:
-                continue  # another website
-            path = parts.path[len(site.path.rstrip("/")):]
+            if parts.netloc != self.site.netloc:
+                return None  # another website
+            path = parts.path[len(self.site.path.rstrip("/")):]
         elif url.startswith("#"):
-            path = None
+            return None, unquote(parts.fragment)
         elif parts.path.startswith("/"):
             path = parts.path
+        elif folder is None:
+            return self._RELATIVE
         else:
-            path = os.path.join(os.path.dirname("/" + os.path.relpath(page, output)), parts.path)
-        if path is None:
-            target = page
-        else:
-            rel = unquote(path).lstrip("/")
-            target = os.path.join(output, rel)
-            if rel == "" or rel.endswith("/"):
-                target = os.path.join(target, "index.html")
-        yield url, target, unquote(parts.fragment)
+            path = os.path.join("/" + os.path.relpath(folder, self.output), parts.path)
+        rel = unquote(path).lstrip("/")
+        target = os.path.join(self.output, rel)
+        if rel == "" or rel.endswith("/"):
+            target = os.path.join(target, "index.html")
+        return target, unquote(parts.fragment)
+
+
+def _targets(text: str, page: str, resolve: _Resolver) -> Iterator[tuple[str, str, str]]:
+    """(url as written, file it leads to, #fragment) for every link of a built page into the site
+    (links to other websites, mail and phone are skipped)."""
+    for url in _links(text):
+        resolved = resolve(url, page)
+        if resolved is not None:
+            target, fragment = resolved
+            yield url, page if target is None else target, fragment
 
 
 def broken_links(output: str, siteurl: str, written: dict[str, str]) -> list[Problem]:
-    site = urlsplit(siteurl)
+    resolve = _Resolver(output, siteurl)
     ids: dict[str, set[str]] = {}
     problems = []
     # Every page links the same menu, feeds and listings: ask the file system once per target.
@@ -57,7 +106,7 @@ def broken_links(output: str, siteurl: str, written: dict[str, str]) -> list[Pro
     def ids_of(path):
         if path not in ids:
             with open(path, encoding="utf-8") as handle:
-                ids[path] = {m["id"] for m in _ID.finditer(handle.read())}
+                ids[path] = _ids(handle.read())
         return ids[path]
 
     for page, source_path in sorted(written.items()):
@@ -65,12 +114,19 @@ def broken_links(output: str, siteurl: str, written: dict[str, str]) -> list[Pro
             continue
         with open(page, encoding="utf-8") as handle:
             text = handle.read()
-        for url, target, fragment in _targets(text, page, output, site):
+        own_ids = None
+        for url, target, fragment in _targets(text, page, resolve):
             if target != page and not exists(target):
                 path = urlsplit(url).path
                 problems.append(_problem(source_path, url, f"dẫn tới trang “{unquote(path)}” không có trên trang web."))
                 continue
-            if fragment and target.endswith(".html") and fragment not in ids_of(target):
+            if fragment and target.endswith(".html"):
+                if target == page:
+                    own_ids = _ids(text) if own_ids is None else own_ids
+                    if fragment in own_ids:
+                        continue
+                elif fragment in ids_of(os.path.normpath(target)):
+                    continue
                 problems.append(_problem(source_path, url, f"dẫn tới mục “#{fragment}” không có trong trang đích."))
     return problems
 
@@ -80,7 +136,7 @@ def fragment_targets(page: str, output: str, siteurl: str) -> set[str]:
     this page must be checked again (used by the incremental preview, cchc.incremental)."""
     with open(page, encoding="utf-8") as handle:
         text = handle.read()
-    return {os.path.normpath(target) for _url, target, fragment in _targets(text, page, output, urlsplit(siteurl))
+    return {os.path.normpath(target) for _url, target, fragment in _targets(text, page, _Resolver(output, siteurl))
             if fragment and target != page}
 
 
