@@ -204,3 +204,42 @@ def test_procedures_answer_without_the_search_index(page, served_site):  # noqa:
         assert titles(page)[0] == "Đăng ký khai sinh"
     finally:
         page.unroute("**/pagefind/**")
+
+
+def test_a_later_build_reindexes_only_bundles_whose_pages_changed(page, tmp_path):  # noqa: F811
+    """With the cache kept (CI), a bundle whose pages are byte for byte those of the last build is
+    copied from the cache; the bundle of an edited article is made again and finds its new words."""
+    import functools
+    import http.server
+    import shutil
+    import threading
+
+    from conftest import ROOT, run_pelican
+    from servers import free_port
+    from test_browser import QuietHandler
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    content, out, cache = tmp_path / "content", tmp_path / "out", tmp_path / "cache"
+    shutil.copytree(ROOT / "content", content)
+    first = run_pelican(content, tmp_path / "first", siteurl=base, cache=cache, extra=["-D"])
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "unchanged since the last build" not in first.stdout + first.stderr
+    edited = content / "articles" / "2026" / "cai-cach-thu-tuc-tao-thuan-loi-cho-ho-kinh-doanh.md"
+    edited.write_text(edited.read_text("utf-8") + "\nHộ kinh doanh ở tổ dân phố Trại Thượng được hướng dẫn "
+                      "đăng ký qua Cổng dịch vụ công.\n", encoding="utf-8")
+    second = run_pelican(content, out, siteurl=base, cache=cache, extra=["-D"])
+    log = second.stdout + second.stderr
+    assert second.returncode == 0, log
+    assert "Search index: pagefind/toan-van/thu-tuc unchanged since the last build." in log
+    assert "Search index: pagefind/toan-van/tin-2026 unchanged" not in log
+    assert (out / "pagefind" / "toan-van" / "thu-tuc").is_dir()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(QuietHandler, directory=str(out)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        found = search(page, base, "trai thuong")
+        assert found and found[0].startswith("Cải cách thủ tục"), found
+        assert any(t.startswith("Đăng ký khai sinh") for t in search(page, base, "dang ky khai sinh"))
+    finally:
+        server.shutdown()
+        server.server_close()
