@@ -243,3 +243,39 @@ def test_a_later_build_reindexes_only_bundles_whose_pages_changed(page, tmp_path
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_bundle_begun_before_its_last_page_was_written_is_made_again(tmp_path, caplog):
+    """The headline index is begun when the articles and pages are written, while Pelican writes
+    the rest; if one of its pages is written again after that, finish() indexes it again and the
+    cache does not keep the early index."""
+    import gzip
+    import logging
+    import os
+    import sys
+
+    sys.path.insert(0, str(__import__("conftest").ROOT / "plugins"))
+    from cchc_search import index
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    page = out / "tin-tuc" / "2026" / "01" / "bai" / "index.html"
+    html = '<!doctype html><html lang="vi"><body><main data-pagefind-body><h1>{}</h1></main></body></html>'
+    page.parent.mkdir(parents=True)
+    page.write_text(html.format("Lịch tiếp công dân tháng Một"), encoding="utf-8")
+    (out / "lien-he").mkdir()
+    (out / "lien-he" / "index.html").write_text(html.format("Liên hệ"), encoding="utf-8")
+    (out / "thu-tuc").mkdir()  # a listing written late, without data-pagefind-body: no new index
+    indexing = index.Indexing(out, cache=cache)
+    indexing.start(lambda bundle: bundle.path == "pagefind", 1)
+    indexing.thread.join()
+    early = indexing.reads["pagefind"].key
+    (out / "thu-tuc" / "index.html").write_text("<!doctype html><html lang='vi'><body>Thủ tục</body></html>")
+    page.write_text(html.format("Lịch tiếp công dân tháng Hai"), encoding="utf-8")
+    os.utime(page, ns=(1, 1))
+    with caplog.at_level(logging.DEBUG, logger=index.logger.name):
+        indexing.finish()
+    assert [r.getMessage() for r in caplog.records if "indexed again" in r.getMessage()] == [
+        "Search index: pagefind is indexed again (tin-tuc/2026/01/bai/index.html was written since it was begun)."]
+    texts = [gzip.decompress(f.read_bytes()).decode("utf-8") for f in (out / "pagefind" / "fragment").iterdir()]
+    assert any("tháng Hai" in t for t in texts) and not any("tháng Một" in t for t in texts)
+    assert not (cache / early).exists() and (cache / index.bundles(out)[0].read(out).key).is_dir()

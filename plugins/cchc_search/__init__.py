@@ -13,9 +13,10 @@ Settings read: OUTPUT_PATH (Pelican's output), CCHC_SEARCH (default True; False 
 
 from pelican import signals
 
-from .index import article_writer_finalized, finalized
+from .index import article_writer_finalized, finalized, page_writer_finalized
 
 
 def register():
     signals.article_writer_finalized.connect(article_writer_finalized)
+    signals.page_writer_finalized.connect(page_writer_finalized)
     signals.finalized.connect(finalized)

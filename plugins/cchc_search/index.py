@@ -59,6 +59,34 @@ FULL_TEXT = "toan-van"  # pagefind/toan-van/<bundle>/ and the list pagefind/toan
 BUNDLE_PAGES = 2000
 
 
+BODY = b"data-pagefind-body"  # pages without it are not indexed (Pagefind's rule when any page has it)
+
+
+@dataclasses.dataclass(frozen=True)
+class Read:
+    """The pages of a bundle when its index was begun: key (what Pagefind's answer depends on: its
+    version, the bundle's options and the bytes of every page it indexes), modification time and
+    size of each page its glob takes, and the pages Pagefind indexes."""
+    key: str
+    stamps: dict[str, tuple[int, int]]
+    indexed: set[str]
+
+    def changed(self, bundle: Bundle, output: pathlib.Path) -> bool:
+        """Whether a page Pagefind indexes (then or now) was written, added or removed since. A
+        bundle begun before the last page was written (the headline index, while Pelican writes
+        procedures) is then made again."""
+        now = {}
+        for page in bundle.files(output):
+            stat = page.stat()
+            now[page.relative_to(output).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+        for rel in sorted(now.keys() | self.stamps.keys()):
+            if now.get(rel) != self.stamps.get(rel) and (rel in self.indexed or (
+                    rel in now and BODY in (output / rel).read_bytes())):
+                logger.debug("Search index: %s is indexed again (%s was written since it was begun).", bundle.path, rel)
+                return True
+        return False
+
+
 @dataclasses.dataclass(frozen=True)
 class Bundle:
     path: str                      # folder under the output: "pagefind" or "pagefind/toan-van/…"
@@ -72,13 +100,19 @@ class Bundle:
             found.update(output.glob(pattern))
         return sorted(found)
 
-    def key(self, output: pathlib.Path) -> str:
-        """What Pagefind's answer depends on: its version, this bundle's options and the bytes of
-        every page it reads."""
+    def read(self, output: pathlib.Path) -> Read:
+        """The pages this bundle is made from, as they are now."""
         digest = hashlib.sha256(json.dumps([importlib.metadata.version("pagefind"), self.glob, self.excludes]).encode())
+        stamps, indexed = {}, set()
         for page in self.files(output):
-            digest.update(page.relative_to(output).as_posix().encode() + b"\0" + hashlib.sha256(page.read_bytes()).digest())
-        return digest.hexdigest()
+            rel = page.relative_to(output).as_posix()
+            stat = page.stat()
+            data = page.read_bytes()
+            stamps[rel] = (stat.st_mtime_ns, stat.st_size)
+            if BODY in data:  # the others, e.g. listings Pelican is still writing, are not read
+                indexed.add(rel)
+                digest.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
+        return Read(digest.hexdigest(), stamps, indexed)
 
     def command(self, site: str, output_path: str) -> list[str]:
         # --force-language: Pagefind has no Vietnamese stemmer; "vi" keeps words whole, one index.
@@ -139,6 +173,7 @@ class Indexing:
         self.pending: list[Bundle] = []
         self.running: list[tuple[Bundle, subprocess.Popen, object, str | None]] = []  # output file, cache key
         self.begun: set[str] = set()
+        self.reads: dict[str, Read] = {}          # bundle path → its pages when it was begun
         self.failures: list[str] = []
         self.lock = threading.Lock()
         self.thread = None
@@ -170,7 +205,8 @@ class Indexing:
             with self.lock:
                 while self.pending and len(self.running) < self.limit:
                     bundle = self.pending.pop(0)
-                    key = self.cache and bundle.key(self.output)
+                    read = self.reads[bundle.path] = bundle.read(self.output)
+                    key = self.cache and read.key
                     if key and (self.cache / key).is_dir():
                         # dirs_exist_ok: the headline index's folder holds the full-text bundles' folder
                         shutil.copytree(self.cache / key, self.work / bundle.path, dirs_exist_ok=True)
@@ -212,6 +248,16 @@ class Indexing:
         finally:
             shutil.rmtree(copy, ignore_errors=True)
 
+    def _clear(self, bundle: Bundle) -> None:
+        """Forget a bundle begun too early: its folder (the headline index's without the full-text
+        bundles inside it) and its copy in the cache."""
+        self.kept.discard(self.reads.pop(bundle.path).key)
+        self.begun.discard(bundle.path)
+        folder = self.work / bundle.path
+        for entry in folder.iterdir() if folder.is_dir() else ():
+            if bundle.path != "pagefind" or entry.name != FULL_TEXT:
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+
     def _prune(self) -> None:
         """The cache keeps the bundles of this build only."""
         if self.cache is None or not self.cache.is_dir():
@@ -224,10 +270,16 @@ class Indexing:
         """Index what is not indexed yet, wait for every bundle, then put the index in place.
         Raises SearchIndexError with Pagefind's messages when a run failed."""
         try:
-            every = self.start(lambda bundle: True, max(1, os.cpu_count() or 1))
-            self.thread.join()
-            if self.failures:
-                raise SearchIndexError("Không tạo được chỉ mục tìm kiếm (Pagefind): " + "; ".join(self.failures))
+            for _round in range(2):  # the second round, after Pelican's last write, finds nothing stale
+                every = self.start(lambda bundle: True, max(1, os.cpu_count() or 1))
+                self.thread.join()
+                if self.failures:
+                    raise SearchIndexError("Không tạo được chỉ mục tìm kiếm (Pagefind): " + "; ".join(self.failures))
+                stale = [b for b in every if self.reads[b.path].changed(b, self.output)]
+                for bundle in stale:
+                    self._clear(bundle)
+                if not stale:
+                    break
             names = [b.path.split("/", 1)[1] + "/" for b in every if b.path != "pagefind"]
             (self.work / "pagefind" / FULL_TEXT / "danh-sach.json").write_text(
                 json.dumps({"bundles": names}, ensure_ascii=False), encoding="utf-8")
@@ -289,6 +341,13 @@ def article_writer_finalized(generator, writer=None):
     _forget()
     _current = Indexing(pathlib.Path(generator.output_path).resolve(), _bundle_pages(settings), cache=_cache(settings))
     _current.start(lambda bundle: bundle.path.startswith(f"pagefind/{FULL_TEXT}/tin-"), 1)
+
+
+def page_writer_finalized(generator, writer=None):
+    """Every article and ordinary page is written: begin the headline index, while Pelican writes
+    procedures and the plan (finish() makes it again if one of its pages is written after this)."""
+    if _current is not None and _current.output == pathlib.Path(generator.output_path).resolve():
+        _current.start(lambda bundle: bundle.path == "pagefind", 1)
 
 
 def finalized(pelican):
