@@ -6,7 +6,7 @@ adds lives in content/procedures/dia-phuong/<mã>.yaml (the overlay) and is merg
 a re-import never touches it.
 
 - schema.py: the one table of fields (record and overlay) and the values they may take;
-- validate.py: checking a record or an overlay field by field, by kind; safe_url;
+- validation.py: checking a record or an overlay field by field, by kind; safe_url;
 - record.py: Procedure (a record merged with its overlay) and load_all;
 - the import, `cchc import-procedures` (importer.py): clean.py (normalising input text), portal.py
   (the national portal's JSON), crawl.py (the public crawl), inputs.py (reading files, one record),
@@ -16,7 +16,7 @@ a re-import never touches it.
 from .record import Procedure, load_all
 from .schema import (CHANGES, CHANNELS, CODE, DATE, DAY_UNITS, FEE_KINDS, LEVELS, ONLINE_LEVELS, OVERLAY_DIR,
                      STATUSES)
-from .validate import safe_url, validate, validate_overlay
+from .validation import safe_url, validate, validate_overlay
 
 __all__ = ["CHANGES", "CHANNELS", "CODE", "DATE", "DAY_UNITS", "FEE_KINDS", "LEVELS", "ONLINE_LEVELS",
            "OVERLAY_DIR", "STATUSES", "Procedure", "load_all", "safe_url", "validate", "validate_overlay"]

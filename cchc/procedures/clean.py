@@ -18,7 +18,7 @@ import re
 from .. import vn
 from ..data import shown
 from .schema import DAY_UNITS
-from .validate import safe_url
+from .validation import safe_url
 
 PLACEHOLDER = "Không có thông tin"
 UNITS = {"ngay lam viec": "ngay-lam-viec", "ngay": "ngay"}

@@ -10,7 +10,7 @@ import yaml
 
 from .. import data, vn
 from ..errors import ContentError, Problem
-from .validate import validate
+from .validation import validate
 
 HEADER = ("# Nhập từ Cổng Dịch vụ công quốc gia bằng cchc import-procedures — không sửa tay; "
           "phần bổ sung của phường: content/procedures/dia-phuong/{code}.yaml\n")

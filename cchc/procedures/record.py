@@ -10,7 +10,7 @@ from .. import vn
 from ..data import load_yaml
 from ..errors import ContentError, Problem
 from .schema import ONLINE_LEVELS, OVERLAY_DIR
-from .validate import validate, validate_overlay
+from .validation import validate, validate_overlay
 
 
 @dataclasses.dataclass
