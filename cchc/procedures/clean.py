@@ -33,8 +33,6 @@ class RecordError(Exception):
         self.value = value              # the offending input text, to find its line in the file
 
 
-# ---- text ------------------------------------------------------------------------------------
-
 def _placeholder(text: str) -> bool:
     return not text or vn.fold_key(text) == vn.fold_key(PLACEHOLDER)
 

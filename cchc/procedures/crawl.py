@@ -1,7 +1,7 @@
 """The public crawl of the portal's pages → a record in the schema's shape.
 
-The crawl (shared/corpus/dvcqg-crawl) has snake_case Vietnamese keys: ma_thu_tuc, ten_thu_tuc, cach_thuc_thuc_hien, thanh_phan_ho_so, can_cu_phap_ly, …). Its
-tables are run together without separators, so each section is split only where a reliable
+The crawl (shared/corpus/dvcqg-crawl) has snake_case Vietnamese keys: ma_thu_tuc, ten_thu_tuc,
+cach_thuc_thuc_hien, thanh_phan_ho_so, can_cu_phap_ly, … Its tables are run together without separators, so each section is split only where a reliable
 marker exists, and ANY text that cannot be split reliably is kept verbatim in
 van_ban_chua_tach[<crawl key>]:
 - channels: a row starts with "Trực tuyến" / "Trực tiếp" / "Dịch vụ bưu chính" immediately
@@ -152,7 +152,7 @@ def _crawl_channels(text: str, unsplit: _Unsplit) -> list[dict]:
             fees = []
         description = "\n".join(filter(None, [note, rest]))
         channels.append(clean.compact({"hinh_thuc": CHANNEL_WORDS[row["channel"]], **timing, "phi": fees,
-                                  "mo_ta": description}, keep=("phi",) if fees is not None else ()))
+                                       "mo_ta": description}, keep=("phi",) if fees is not None else ()))
     channels.sort(key=lambda c: CHANNEL_ORDER.index(c["hinh_thuc"]))
     return channels
 
@@ -327,6 +327,3 @@ def source_of(raw: dict) -> dict:
         match = re.search(r"/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", url)
         internal = match.group(1) if match else ""
     return clean.compact({"he_thong": "crawl", "dia_chi": url, "ma_noi_bo": internal})
-
-
-# ---- one record ------------------------------------------------------------------------------

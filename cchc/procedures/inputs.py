@@ -180,6 +180,3 @@ def read_inputs(paths) -> tuple[list[Imported], list[Problem]]:
                                         f"({item.where}; {other.where}).",
                                         "Chỉ nhập một bản ghi cho mỗi mã thủ tục."))
     return [by_code[code] for code in sorted(by_code)], problems
-
-
-# ---- lifecycle -------------------------------------------------------------------------------

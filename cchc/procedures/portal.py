@@ -1,14 +1,15 @@
 """The national portal's JSON (Cổng Dịch vụ công quốc gia; camelCase keys, see
 shared/design/PROCEDURES.md) → a record in the schema's shape.
 
-Keys read: `code`, `name`, `executionSteps`, `executionMethods` (channel,
-time, fees), `executionCases` (document groups), `legalBasisesDetails`, `categoriesDetails`,
+Keys read: `code`, `name`, `executionSteps`, `executionMethods` (channel, time, fees),
+`executionCases` (document groups), `legalBasisesDetails`, `categoriesDetails`,
 `subjectTypesDetails`, `departments*`, `resultsDetails`, `isWard`/`isProvince`/…,
 `formalityType`, `isFullProcess`/`isOfflineOnly`, `serviceGroupsDetails`,
 `procedureProposal` (the announcing decision), `updatedAt`. Structured data maps field by
-field; a field of a plain kind is read from the key its row of the schema names (`portal`). Readings of ours: fee `type` FEE → lệ phí, SERVICE_FEE → phí; the record's free-text
-`description` has no schema field and is kept verbatim in van_ban_chua_tach.description;
-service variants (`cases`) and `type` are not imported.
+field; a field of a plain kind is read from the key its schema row names (`portal`). Readings of
+ours: fee `type` FEE → lệ phí, SERVICE_FEE → phí; the record's free-text `description` has no
+schema field and is kept verbatim in van_ban_chua_tach.description; service variants (`cases`)
+and `type` are not imported.
 """
 
 from __future__ import annotations
@@ -135,9 +136,9 @@ def _portal_documents(raw: dict) -> list[dict]:
             if not isinstance(item, dict):
                 raise RecordError("mỗi giấy tờ của executionCases phải là một đối tượng JSON.", "executionCases")
             forms = [clean.compact({"ten": clean.line(a.get("fileName")),
-                               "tep": clean.link(a.get("filePath"),
-                                            f"executionCases[{n}].profileComponents[{m}].attachments[{k}].filePath",
-                                            f"mẫu “{clean.line(a.get('fileName'))}” của giấy tờ “{shown(clean.line(item.get('name')))}”")})
+                                    "tep": clean.link(a.get("filePath"),
+                                                      f"executionCases[{n}].profileComponents[{m}].attachments[{k}].filePath",
+                                                      f"mẫu “{clean.line(a.get('fileName'))}” của giấy tờ “{shown(clean.line(item.get('name')))}”")})
                      for k, a in enumerate(_list(item.get("attachments"),
                                                  "executionCases.profileComponents.attachments"))
                      if isinstance(a, dict) and clean.line(a.get("fileName"))]
@@ -202,8 +203,8 @@ def decision_of(raw: dict) -> tuple[dict, bool]:
     if not isinstance(proposal, dict):
         raise RecordError("trường procedureProposal phải là một đối tượng JSON.", "procedureProposal")
     decision = clean.compact({"so": clean.line(proposal.get("proposalNumber")),
-                         "ngay": clean.local_date(proposal.get("decisionDate"), "procedureProposal.decisionDate"),
-                         "co_quan": clean.line(proposal.get("issuingAgency"))})
+                              "ngay": clean.local_date(proposal.get("decisionDate"), "procedureProposal.decisionDate"),
+                              "co_quan": clean.line(proposal.get("issuingAgency"))})
     kind = vn.fold_key(str(proposal.get("proposalType") or ""))
     return decision, ("replace" in kind or "thay the" in kind)
 

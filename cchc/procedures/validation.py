@@ -197,6 +197,11 @@ def _bool(value) -> bool | None:
 # ---- one field, by its kind ----------------------------------------------------------------------
 # Each check is called as check(c, field, value) with the field's row of the table.
 
+CHANNEL_KEYS = {key for _label, keys in schema.CHANNEL_ASPECTS for key in keys}
+DECISION_KEYS = ("so", "ngay", "co_quan")
+SOURCE_KEYS = ("he_thong", "dia_chi", "ma_noi_bo", "ngay_nhap")
+
+
 def _own_code(c, field, code):
     c.text(field.key, code)
     expected = os.path.splitext(os.path.basename(c.path))[0]
@@ -252,7 +257,6 @@ def _legal(c, field, value):
     c.mappings(field.key, value, {"ten", "so"}, required=("ten",))
 
 
-CHANNEL_KEYS = {key for _label, keys in schema.CHANNEL_ASPECTS for key in keys}
 
 
 def _channels(c, field, value):
@@ -324,8 +328,6 @@ def _local_fees(c, field, value):
         c.choice(f"{field.key}[{n}].hinh_thuc", fee.get("hinh_thuc"), CHANNELS, required=False, at=fee, key="hinh_thuc")
 
 
-DECISION_KEYS = ("so", "ngay", "co_quan")
-SOURCE_KEYS = ("he_thong", "dia_chi", "ma_noi_bo", "ngay_nhap")
 CHECKS = {schema.OWN_CODE: _own_code, schema.CODE_OF: _code_of, schema.LINE: _text_value, schema.TEXT: _text_value,
           schema.TEXTS: _texts, schema.LEVEL_LIST: _levels, schema.BODIES: _bodies, schema.STEPS: _steps,
           schema.CHANNEL_LIST: _channels, schema.DOCUMENTS: _documents, schema.LEGAL: _legal,
