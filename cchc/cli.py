@@ -227,7 +227,7 @@ def _taxonomies(args) -> int:
 
 
 def _import_procedures(args) -> int:
-    from . import importer
+    from .procedures import importer
 
     if args.abolish:
         if args.paths or not args.decision:

@@ -18,7 +18,8 @@ import time
 
 import pytest
 
-from cchc import data, importer, procedures
+from cchc import data, procedures
+from cchc.procedures import history, inputs
 from cchc.errors import ContentError
 
 from conftest import ROOT
@@ -407,9 +408,9 @@ def test_imported_form_links_are_checked_again_when_written():
     """What the importer writes goes through procedures.validate: a link that slipped past parsing
     would still stop the import (defence in depth)."""
     record = json.loads(PORTAL_JSON.read_text(encoding="utf-8"))
-    item = importer.parse_record(record, "nhap.json")
+    item = inputs.parse_record(record, "nhap.json")
     item.record["ho_so"][0]["giay_to"][0]["mau"][0]["tep"] = "javascript&#58;alert(1)"
-    changes, _missing, problems = importer.plan_import([item], "/khong-co-thu-muc", "2026-11-26")
+    changes, _missing, problems = history.plan_import([item], "/khong-co-thu-muc", "2026-11-26")
     assert any(p.field == "ho_so[0].giay_to[0].mau[0].tep" and p.line for p in problems), problems
 
 

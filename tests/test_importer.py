@@ -18,7 +18,8 @@ import unicodedata
 import pytest
 import yaml
 
-from cchc import importer, procedures, vn
+from cchc import procedures, vn
+from cchc.procedures import clean, files, importer, inputs, schema
 from cchc.data import load_yaml
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -155,7 +156,7 @@ def test_epoch_dates_are_read_as_local_midnights(imported):
     decision_ms = json.loads((FIXTURES / "chung-thuc-ban-sao.json").read_text())["procedureProposal"]["decisionDate"]
     naive_utc = dt.datetime.fromtimestamp(decision_ms / 1000, tz=dt.timezone.utc).date().isoformat()
     assert naive_utc == "2025-06-29"                                 # the trap: the previous day
-    assert importer._local_date(decision_ms, "decisionDate") == "2025-06-30"
+    assert clean.local_date(decision_ms, "decisionDate") == "2025-06-30"
     r = record(imported, "1.000890")
     assert r["quyet_dinh_cong_bo"]["ngay"] == "2025-06-30"
     assert r["ngay_cap_nhat"] == "2026-03-05"
@@ -182,7 +183,7 @@ def test_every_written_file_validates(imported):
     assert sorted(p.code for p in loaded) == FIXTURE_CODES
     first_keys = list(load_yaml(str(imported / "1.000890.yaml")))
     written = [k for k in first_keys if not k.startswith("__")]
-    assert written == [k for k in importer.ORDER if k in written]     # keys in the schema's order
+    assert written == [f.key for f in schema.FIELDS if f.key in written]     # keys in the schema's order
 
 
 # ---- lifecycle -------------------------------------------------------------------------------
@@ -357,8 +358,8 @@ def test_a_missing_path_is_bad_input(tmp_path):
 
 def test_writes_go_through_a_temporary_file(tmp_path, monkeypatch):
     replaced = []
-    real_replace = importer.os.replace
-    monkeypatch.setattr(importer.os, "replace", lambda a, b: (replaced.append((a, b)), real_replace(a, b)))
+    real_replace = files.os.replace
+    monkeypatch.setattr(files.os, "replace", lambda a, b: (replaced.append((a, b)), real_replace(a, b)))
     status, out, err = run_import([FIXTURES], tmp_path)
     assert status == 0, err
     assert len(replaced) == 4
@@ -489,7 +490,7 @@ def test_crawl_online_level_rule(corpus):
     assert record(corpus, "1.011607")["muc_do_truc_tuyen"] == "khong"                # post and in person only
     raw = crawl_records()["1.001193"]
     raw["yeu_cau_dieu_kien"] = "Thủ tục được thực hiện trực tuyến toàn trình."
-    assert importer.parse_record(raw, "1.001193.json").record["muc_do_truc_tuyen"] == "toan-trinh"
+    assert inputs.parse_record(raw, "1.001193.json").record["muc_do_truc_tuyen"] == "toan-trinh"
 
 
 def test_crawl_reimport_is_idempotent(corpus):

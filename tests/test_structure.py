@@ -10,26 +10,44 @@ from conftest import ROOT
 PACKAGE = ROOT / "cchc"
 
 
+def module_name(path) -> str:
+    """cchc/data.py → "data", cchc/procedures/__init__.py → "procedures", cchc/procedures/schema.py →
+    "procedures.schema"."""
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(p): p for p in PACKAGE.rglob("*.py") if module_name(p)}  # not cchc/__init__.py
+
+
 def imports_of(path) -> set[str]:
     """Modules of cchc this file imports anywhere in it (top level or inside a function)."""
+    name = module_name(path)
+    package = name.split(".") if path.stem == "__init__" else name.split(".")[:-1]
+
+    def resolve(parts: list[str]) -> str | None:
+        while parts and ".".join(parts) not in MODULES:
+            parts = parts[:-1]
+        return ".".join(parts) or None
+
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom):
-            if node.level == 1 and node.module:  # from .plan import …
-                found.add(node.module.split(".")[0])
-            elif node.level == 1:  # from . import plan, vn
-                found.update(alias.name for alias in node.names)
+            if node.level:  # from .plan import …, from . import plan, from .. import vn
+                base = package[:len(package) - node.level + 1]
             elif node.module and node.module.split(".")[0] == "cchc":
-                parts = node.module.split(".")
-                found.update([parts[1]] if len(parts) > 1 else [alias.name for alias in node.names])
+                base = []
+            else:
+                continue
+            target = base + (node.module.split(".")[1 if not node.level else 0:] if node.module else [])
+            found.update(resolve(target + [alias.name]) for alias in node.names)
         elif isinstance(node, ast.Import):
-            found.update(alias.name.split(".")[1] for alias in node.names if alias.name.startswith("cchc."))
-    modules = {p.stem for p in PACKAGE.glob("*.py")}
-    return found & modules - {path.stem}
+            found.update(resolve(alias.name.split(".")[1:]) for alias in node.names if alias.name.startswith("cchc."))
+    return found - {None, name}
 
 
 def test_no_import_cycle_in_cchc():
-    graph = {path.stem: imports_of(path) for path in PACKAGE.glob("*.py") if path.stem != "__init__"}
+    graph = {name: imports_of(path) for name, path in MODULES.items()}
     cycles = []
 
     def visit(module, trail):

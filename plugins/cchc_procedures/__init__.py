@@ -13,6 +13,8 @@ Pelican's {filename} links (absolute in feeds) and an unknown code is a build er
 
 Settings read: CCHC_PROCEDURES_DIR (default PATH/procedures), SITEURL, FEED_DOMAIN,
 CCHC_PROCEDURE_FEED_ATOM / _RSS (defaults feeds/thu-tuc.atom.xml / .rss.xml).
+Templates get each field's Vietnamese label as CCHC_PROCEDURE_LABELS[key] (the schema table,
+cchc/procedures/schema.py), and the change and channel labels as CCHC_CHANGE_LABELS / _CHANNEL_LABELS.
 """
 
 from pelican import signals

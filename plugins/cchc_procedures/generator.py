@@ -14,6 +14,7 @@ from pelican.contents import Article, Page
 from pelican.generators import Generator
 
 from cchc import procedures, source, vn
+from cchc.procedures import schema
 from cchc.html_safety import check_data_text
 from cchc.errors import PROBLEMS, ContentError, Problem
 
@@ -31,6 +32,7 @@ def initialized(pelican):
     settings.setdefault("CCHC_PROCEDURE_FEED_RSS", "feeds/thu-tuc.rss.xml")
     settings["CCHC_CHANGE_LABELS"] = procedures.CHANGES
     settings["CCHC_CHANNEL_LABELS"] = procedures.CHANNELS
+    settings["CCHC_PROCEDURE_LABELS"] = schema.PAGE_LABELS
 
 
 def get_generators(pelican):
@@ -219,9 +221,9 @@ class ProceduresGenerator(Generator):
                          [Group(slug, names[slug], groups[slug], f"{base}{slug}/") for slug in ordered])
 
         indexes = [
-            grouped("linh-vuc", "Theo lĩnh vực", "Lĩnh vực",
+            grouped("linh-vuc", "Theo lĩnh vực", schema.BY_KEY["linh_vuc"].label,
                     lambda v: [(vn.slugify(f["ten"]), f["ten"]) for f in v.fields_of_work]),
-            grouped("co-quan", "Theo cơ quan thực hiện", "Cơ quan thực hiện",
+            grouped("co-quan", "Theo cơ quan thực hiện", schema.BY_KEY["co_quan_thuc_hien"].label,
                     lambda v: [(b.code, b.name) for b in v.executing]),
             grouped("muc-do", "Theo mức độ dịch vụ công trực tuyến", "Mức độ",
                     lambda v: [(v.online, v.online_label)]),

@@ -1,0 +1,22 @@
+"""Administrative-procedure records: the schema, checking, loading, and the import.
+
+One YAML file per procedure, content/procedures/<mã>.yaml (e.g. 1.001193.yaml), written by
+`cchc import-procedures` from the national portal's record — never edited by hand. What the ward
+adds lives in content/procedures/dia-phuong/<mã>.yaml (the overlay) and is merged at build time;
+a re-import never touches it.
+
+- schema.py: the one table of fields (record and overlay) and the values they may take;
+- validation.py: checking a record or an overlay field by field, by kind; safe_url;
+- record.py: Procedure (a record merged with its overlay) and load_all;
+- the import, `cchc import-procedures` (importer.py): clean.py (normalising input text), portal.py
+  (the national portal's JSON), crawl.py (the public crawl), inputs.py (reading files, one record),
+  history.py (new, amended, abolished: the record's lich_su), files.py (writing YAML).
+"""
+
+from .record import Procedure, load_all
+from .schema import (CHANGES, CHANNELS, CODE, DATE, DAY_UNITS, FEE_KINDS, LEVELS, ONLINE_LEVELS, OVERLAY_DIR,
+                     STATUSES)
+from .validation import safe_url, validate, validate_overlay
+
+__all__ = ["CHANGES", "CHANNELS", "CODE", "DATE", "DAY_UNITS", "FEE_KINDS", "LEVELS", "ONLINE_LEVELS",
+           "OVERLAY_DIR", "STATUSES", "Procedure", "load_all", "safe_url", "validate", "validate_overlay"]
