@@ -20,7 +20,8 @@ SITESUBTITLE = ("Chuyên mục Cải cách hành chính của Cổng thông tin 
                 "thành phố Hải Phòng")
 PORTAL_NAME = "Cổng thông tin điện tử phường Chí Linh"
 # Local builds are served by `make serve` on port 8000; absolute URLs keep feeds valid there too.
-SITEURL = os.environ.get("SITEURL", "http://127.0.0.1:8000").rstrip("/")
+# Another address is a setting override (`cchc build --siteurl URL`, `pelican -e SITEURL='"URL"'`).
+SITEURL = "http://127.0.0.1:8000"
 RELATIVE_URLS = False
 
 PATH = os.path.join(_HERE, "content")
@@ -89,7 +90,7 @@ PAGINATION_PATTERNS = (
 NEWEST_FIRST_ARCHIVES = True
 
 # ---- feeds: each taxonomy in its own folder (no category/tag path collisions) ------------------
-FEED_DOMAIN = SITEURL
+# FEED_DOMAIN is left out: Pelican sets it to SITEURL, also to an overridden one.
 FEED_ALL_ATOM = "feeds/tat-ca.atom.xml"
 FEED_ALL_RSS = "feeds/tat-ca.rss.xml"
 FEED_ATOM = None
@@ -173,6 +174,9 @@ PORTAL_URL = "https://chilinh.haiphong.gov.vn/"
 # (`| sanitized`, cchc/html_safety.py); data, procedures, plan and log figures are never markup.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": ["jinja2.ext.do"],
                      "undefined": jinja2.StrictUndefined, "autoescape": True}
+
+# Project settings (CCHC_*): every key, its kind and default is in cchc/settings.py, and a key that
+# is not there stops the build (README, "Settings").
 
 # schema.org data of the ward (JSON-LD on the home page and as provider/publisher elsewhere).
 CCHC_ORGANIZATION = {

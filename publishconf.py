@@ -1,7 +1,8 @@
 """Production settings: the portal's address, absolute URLs everywhere, feeds with full URLs.
 
-`pelican content -s publishconf.py -o DIR` builds the production site into DIR. The site URL comes
-from the SITEURL environment variable when set (staging, tests), otherwise the portal's address.
+`pelican content -s publishconf.py -o DIR` builds the production site into DIR, for the portal's
+address; another address (staging, tests) is a setting override: `cchc build --production --siteurl
+URL` or `pelican … -e SITEURL='"URL"'` (FEED_DOMAIN follows SITEURL: neither file sets it).
 """
 
 import os
@@ -11,8 +12,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from pelicanconf import *  # noqa: E402,F403
 
-SITEURL = os.environ.get("SITEURL", "https://cchc.chilinh.haiphong.gov.vn").rstrip("/")
-FEED_DOMAIN = SITEURL
+SITEURL = "https://cchc.chilinh.haiphong.gov.vn"
 RELATIVE_URLS = False
 # .gz and .br copies of every text file for the web server to send as they are, made after
 # everything else (including the search index of plugins/cchc_search), each distinct content

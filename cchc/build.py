@@ -12,15 +12,16 @@ import shutil
 import sys
 import tempfile
 
-from .errors import NOTICES, ContentError, sort_key
+from . import state
+from .errors import ContentError, sort_key
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def run_pelican(production: bool, override: dict, fatal: bool = True, pelican_class=None):
-    """Builds the site in this process; returns the settings (with the notices in
-    settings[NOTICES]), or None after printing the editors' error list. pelican_class: a Pelican
-    subclass that keeps what it built (cchc.incremental)."""
+    """Builds the site in this process; returns the settings (the build's state, notices included,
+    is cchc.state.of(settings)), or None after printing the editors' error list (content or
+    settings). pelican_class: a Pelican subclass that keeps what it built (cchc.incremental)."""
     from pelican import Pelican
     from pelican.log import init as init_logging
     from pelican.settings import read_settings
@@ -39,7 +40,7 @@ def run_pelican(production: bool, override: dict, fatal: bool = True, pelican_cl
         return None
     from .linkcheck import broken_links
 
-    broken = broken_links(settings["OUTPUT_PATH"], settings["SITEURL"], settings.get("CCHC_WRITTEN", {}))
+    broken = broken_links(settings["OUTPUT_PATH"], settings["SITEURL"], state.of(settings).written)
     if broken:
         print(str(ContentError(broken)), file=sys.stderr)
         return None
@@ -47,7 +48,7 @@ def run_pelican(production: bool, override: dict, fatal: bool = True, pelican_cl
 
 
 def print_notices(settings) -> None:
-    notices = settings.get(NOTICES) or []
+    notices = state.of(settings).notices
     if notices:
         print(f"Có {len(notices)} lưu ý (đã tự xử lý, không phải lỗi):")
         for notice in sorted(set(notices), key=sort_key):

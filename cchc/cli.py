@@ -25,7 +25,10 @@ Subcommands:
                                                        national procedure records → content/procedures/
   cchc import-procedures --abolish MÃ --decision SỐ [--date YYYY-MM-DD] [--replaced-by MÃ] [--into DIR]
                                                        record that a procedure was abolished
-Messages are in Vietnamese; exit status is 0 on success, 1 when the content has problems.
+The site's address for build, check and report: --siteurl, else the SITEURL environment variable,
+else the settings file's; it is given to Pelican as the settings SITEURL and FEED_DOMAIN.
+Messages are in Vietnamese; exit status is 0 on success, 1 when the content or the settings have
+problems.
 """
 
 from __future__ import annotations
@@ -42,11 +45,19 @@ import tempfile
 from . import data
 from .build import ROOT, build_and_swap, print_notices as _print_notices, run_pelican as _run_pelican
 from .errors import ContentError
+from .settings import site_overrides
+
 
 def _settings_override(args) -> dict:
+    """Settings the command line overrides. The site's address: --siteurl, else the SITEURL
+    environment variable (CI, staging builds), else the settings file's; it reaches Pelican as the
+    settings SITEURL and FEED_DOMAIN, never through the environment."""
     override = {}
     if getattr(args, "content", None):
         override["PATH"] = os.path.abspath(args.content)
+    siteurl = getattr(args, "siteurl", None) or os.environ.get("SITEURL")
+    if siteurl:
+        override.update(site_overrides(siteurl))
     return override
 
 
@@ -55,8 +66,6 @@ def _build(args) -> int:
     so a failed build never touches what was built (or is being served) before."""
     from pelican.settings import read_settings
 
-    if args.siteurl:
-        os.environ["SITEURL"] = args.siteurl
     settings_file = ROOT / ("publishconf.py" if args.production else "pelicanconf.py")
     target = pathlib.Path(args.output or read_settings(str(settings_file))["OUTPUT_PATH"]).resolve()
     override = _settings_override(args)
@@ -134,7 +143,7 @@ def _report(args) -> int:
     target = pathlib.Path(args.output).resolve()
     with tempfile.TemporaryDirectory(prefix="cchc-report-") as tmp:
         # The report comes from a real production build, so its figures are the site's figures.
-        override = {"OUTPUT_PATH": tmp, "CCHC_REPORTS": [period.label]}
+        override = {**_settings_override(args), "OUTPUT_PATH": tmp, "CCHC_REPORTS": [period.label]}
         if args.stats:
             try:
                 override["CCHC_REPORT_STATS"] = {period.label: json.loads(pathlib.Path(args.stats).read_text("utf-8"))}
@@ -255,7 +264,7 @@ def main(argv=None) -> int:
     build.add_argument("--content", help="thư mục nội dung (mặc định: content/)")
     build.add_argument("--production", action="store_true", help="dùng publishconf.py (bản chính thức)")
     build.add_argument("-o", "--output", help="thư mục đầu ra (mặc định: output/)")
-    build.add_argument("--siteurl", help="địa chỉ trang (mặc định theo tệp cấu hình)")
+    build.add_argument("--siteurl", help="địa chỉ trang (mặc định: biến môi trường SITEURL, nếu không có thì theo tệp cấu hình)")
     build.add_argument("--cache", help="thư mục bộ nhớ đệm, gồm các bản nén sẵn (mặc định: cache/)")
     build.set_defaults(func=_build)
 

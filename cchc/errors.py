@@ -30,10 +30,6 @@ class Problem:
         return text
 
 
-PROBLEMS = "CCHC_PROBLEMS"   # settings key of the build's problem list (Pelican's context shares it)
-NOTICES = "CCHC_NOTICES"     # things fixed automatically, told to the editor but not fatal
-
-
 def sort_key(problem: "Problem"):
     return (problem.path, problem.line or 0, problem.field or "", problem.message)
 

@@ -47,6 +47,9 @@ import types
 import weakref
 from collections import defaultdict
 
+from . import state
+from .settings import site_overrides
+
 FULL = "full"            # a full build is needed (the reason says why)
 DONE = "done"            # written incrementally
 PROBLEMS = "problems"    # the new text has problems: printed, nothing written
@@ -285,13 +288,12 @@ class Session:
                 session.tracker.output_phase = True
                 return writer
 
-        os.environ["SITEURL"] = self.siteurl
         for leftover in self.output.glob(".tim-kiem-*"):  # an index the preview was stopped in
             shutil.rmtree(leftover, ignore_errors=True)
         signals.all_generators_finalized.connect(self._keep_generators)
         # The search index is made after the swap, in the background, as after an update: the
         # preview shows the new pages without waiting for Pagefind (14 s at 5,000 articles).
-        override = {"PATH": str(self.content), "CCHC_SEARCH": False}
+        override = {"PATH": str(self.content), "CCHC_SEARCH": False, **site_overrides(self.siteurl)}
         if self.cache:
             override["CACHE_PATH"] = str(self.cache)
         built_in = []
@@ -322,7 +324,7 @@ class Session:
         for generator in self.generators:
             generator.output_path = output
         self.pelican.output_path = output
-        written = self.generators[0].context["CCHC_WRITTEN"]
+        written = state.of(self.generators[0].context).written
         moved = {os.path.join(output, os.path.relpath(page, built_in)): source for page, source in written.items()}
         written.clear()
         written.update(moved)
@@ -331,7 +333,7 @@ class Session:
     def _index_fragment_links(self) -> None:
         from .linkcheck import fragment_targets
 
-        for page in self.context["CCHC_WRITTEN"]:
+        for page in state.of(self.context).written:
             if page.endswith(".html") and os.path.exists(page):
                 self._set_fragment_links(page, fragment_targets(page, str(self.output), self.siteurl))
 
@@ -358,7 +360,7 @@ class Session:
         from pelican.contents import Page
         from pelican.readers import SkipStub
 
-        from .errors import NOTICES, PROBLEMS as PROBLEM_LIST, ContentError
+        from .errors import ContentError
 
         if self.disabled:
             return Outcome(FULL, self.disabled)
@@ -371,7 +373,7 @@ class Session:
         if old.source_path in self.tracker.unscoped:
             return Outcome(FULL, "nội dung bài được dùng ngoài trang của nó")
         context = self.context
-        problems, notices = context[PROBLEM_LIST], context[NOTICES]
+        problems, notices = state.of(context).problems, state.of(context).notices
         problems.clear()
         notices.clear()
         page = isinstance(old, Page)
@@ -452,7 +454,7 @@ class Session:
     def _check_built_links(self, item):
         from .linkcheck import broken_links, fragment_targets
 
-        written = self.context["CCHC_WRITTEN"]
+        written = state.of(self.context).written
         page = os.path.normpath(os.path.join(str(self.output), item.save_as))
         pages = {page} | self.fragment_sources.get(page, set())
         broken = broken_links(str(self.output), self.siteurl, {p: written[p] for p in pages if p in written})

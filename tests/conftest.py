@@ -7,6 +7,7 @@ tests see what residents and editors see.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pathlib
 import shutil
@@ -26,11 +27,18 @@ PELICAN = [sys.executable, "-m", "pelican"]
 
 def run_pelican(content: pathlib.Path, output: pathlib.Path, settings: str = "publishconf.py",
                 siteurl: str = SITEURL, cache: pathlib.Path | None = None, extra=()):
-    env = dict(os.environ, SITEURL=siteurl, COLUMNS="200", NO_COLOR="1", TERM="dumb")
+    env = dict(os.environ, COLUMNS="200", NO_COLOR="1", TERM="dumb")
     env.setdefault("CCHC_BUILD_DATE", BUILD_DATE)
     args = [*PELICAN, str(content), "-s", str(ROOT / settings), "-o", str(output), "--fatal", "warnings"]
     if cache is not None:
         args += ["--cache-path", str(cache)]
+    # The address is an ordinary setting override (FEED_DOMAIN follows it), as README shows; in the
+    # same -e as the caller's overrides, since Pelican keeps only the last -e.
+    extra, address = list(extra), f"SITEURL={json.dumps(siteurl)}"
+    if "-e" in extra:
+        extra.insert(extra.index("-e") + 1, address)
+    else:
+        extra += ["-e", address]
     return subprocess.run([*args, *extra], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 

@@ -418,10 +418,10 @@ def test_addresses_are_kept_only_while_nothing_changes_them(tmp_path):
         f"PLUGIN_PATHS = PLUGIN_PATHS + [{str(tmp_path / 'plugins')!r}]\n"
         "PLUGINS = PLUGINS + ['doi_slug_muon']\n"
         "CCHC_SEARCH = False\n", encoding="utf-8")
-    env = dict(os.environ, CCHC_BUILD_DATE=BUILD_DATE, SITEURL=SITEURL)
+    env = dict(os.environ, CCHC_BUILD_DATE=BUILD_DATE)
     result = subprocess.run([sys.executable, "-m", "pelican", str(ROOT / "content"), "-s", str(settings),
-                             "-o", str(tmp_path / "out")], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=300)
+                             "-o", str(tmp_path / "out"), "-e", f'SITEURL="{SITEURL}"'], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
     assert result.returncode != 0
     assert "cchc_urls: địa chỉ của" in result.stdout + result.stderr
 

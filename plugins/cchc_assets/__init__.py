@@ -10,7 +10,7 @@ With CCHC_MINIFY_CSS (publishconf.py) stylesheets are minified with rcssmin firs
 Pelican has no fingerprinting of its own and pelican-webassets would bring a whole asset pipeline for
 two stylesheets and two scripts, hence this small plugin.
 
-Settings read: THEME, THEME_STATIC_DIR, SITEURL, CCHC_ASSETS (globs under the theme's static/
+Settings read (cchc/settings.py): THEME, THEME_STATIC_DIR, SITEURL, CCHC_ASSETS (globs under the theme's static/
 folder, default css/*.css and js/*.js), CCHC_MINIFY_CSS.
 """
 

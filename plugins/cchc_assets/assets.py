@@ -6,6 +6,8 @@ import pathlib
 
 import rcssmin
 
+from cchc import state
+
 _ASSETS: dict[str, tuple[str, bytes]] = {}  # "css/site.css" → ("css/site.<hash>.css", content)
 
 
@@ -16,14 +18,15 @@ def fingerprinted(rel: str, content: bytes) -> str:
 
 
 def initialized(pelican) -> None:
+    state.start(pelican)  # the settings checked and their defaults set before they are read here
     settings = pelican.settings
     static = pathlib.Path(settings["THEME"]) / "static"
     _ASSETS.clear()
-    for pattern in settings.get("CCHC_ASSETS", ["css/*.css", "js/*.js"]):
+    for pattern in settings["CCHC_ASSETS"]:
         for file in sorted(static.glob(pattern)):
             rel = file.relative_to(static).as_posix()
             content = file.read_bytes()
-            if file.suffix == ".css" and settings.get("CCHC_MINIFY_CSS"):
+            if file.suffix == ".css" and settings["CCHC_MINIFY_CSS"]:
                 content = rcssmin.cssmin(content.decode("utf-8")).encode("utf-8")
             _ASSETS[rel] = (fingerprinted(rel, content), content)
     base = f"{settings['SITEURL']}/{settings['THEME_STATIC_DIR']}"

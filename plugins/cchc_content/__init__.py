@@ -3,23 +3,24 @@
 For every article and page: text normalised (NFC, invisible characters removed, cchc.vn), ASCII
 slug from the file name, and for articles the project's metadata checked against the taxonomies
 in content/data/ (chuyên mục, hình thức, cơ quan, nội dung II.1, nhiệm vụ) and turned into objects
-templates can use. Every plugin adds its problems to one list (settings["CCHC_PROBLEMS"], shared
-with Pelican's context); when the generators are done and before the writer exists, the build
-stops if the list is not empty, listing every problem with file, line, field and what to do.
+templates can use. Every plugin adds its problems to one list (the build's state, cchc.state,
+which cchc.state.start creates at `initialized` after checking the settings); when the generators
+are done and before the writer exists, the build stops if the list is not empty, listing every
+problem with file, line, field and what to do.
 
-Settings read (defaults set in `initialized`):
-  CCHC_DATA_DIR — folder of the taxonomy files (default: PATH/data)
-  CCHC_MEDIA_HOSTS — hosts allowed in `video_nhung` (default: YouTube's privacy-enhanced host)
-Template context added: CCHC (cchc.data.SiteData).
+Settings read (cchc/settings.py): CCHC_DATA_DIR, CCHC_MEDIA_HOSTS, CCHC_MEDIA_LIMITS_MB,
+CCHC_PARALLEL_READING.
 """
 
 from pelican import signals
+
+from cchc import state
 
 from . import checks, parallel, reader
 
 
 def register():
-    signals.initialized.connect(checks.initialized)
+    signals.initialized.connect(state.start)
     signals.readers_init.connect(reader.readers_init)
     signals.article_generator_init.connect(parallel.generator_init)
     signals.page_generator_init.connect(parallel.generator_init)

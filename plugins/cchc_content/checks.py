@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import re
@@ -13,8 +12,8 @@ from pelican.urlwrappers import Category
 
 from . import parallel, safety
 
-from cchc import data, source, vn
-from cchc.errors import NOTICES, PROBLEMS, ContentError, Problem
+from cchc import data, source, state, vn
+from cchc.errors import ContentError, Problem
 from cchc.errors import display_path as errors_display
 
 logger = logging.getLogger(__name__)
@@ -25,50 +24,28 @@ AUDIO_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".ogg": "audio/ogg", "
 VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm"}
 
 
-def initialized(pelican):
-    settings = pelican.settings
-    settings.setdefault("CCHC_DATA_DIR", os.path.join(settings["PATH"], "data"))
-    settings.setdefault("CCHC_MEDIA_HOSTS", ["www.youtube-nocookie.com"])
-    # Raises ContentError (file, line, what to do) before anything is read or written.
-    settings["CCHC"] = data.load(settings["CCHC_DATA_DIR"])
-    settings[PROBLEMS], settings[NOTICES] = [], []
-    settings["CCHC_WRITTEN"] = {}  # output file → source file, for checks on the built pages
-    # The day the build is for (task statuses, reports, "future" dates): today in Vietnam, or
-    # CCHC_BUILD_DATE (setting or environment variable, YYYY-MM-DD), which tests fix.
-    day = settings.get("CCHC_BUILD_DATE") or os.environ.get("CCHC_BUILD_DATE")
-    if isinstance(day, str):
-        day = dt.date.fromisoformat(day)
-    if day:
-        settings["CCHC_BUILD_DATE"] = day
-        settings["CCHC_NOW"] = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=vn.TIMEZONE)
-    else:
-        settings["CCHC_NOW"] = dt.datetime.now(vn.TIMEZONE)
-        settings["CCHC_BUILD_DATE"] = settings["CCHC_NOW"].date()
-
-
 def new_build(pelican):
     """Each run (also each rebuild of the preview server) starts with empty lists."""
-    pelican.settings[PROBLEMS].clear()
-    pelican.settings[NOTICES].clear()
-    pelican.settings["CCHC_WRITTEN"].clear()
+    state.of(pelican.settings).new_run()
 
 
 def content_written(path, context):
     for key in ("article", "page"):
         item = context.get(key)
         if item is not None and getattr(item, "source_path", None) and path.endswith(item.save_as or "\0"):
-            context["CCHC_WRITTEN"][os.path.normpath(path)] = item.source_path
+            state.of(context).written[os.path.normpath(path)] = item.source_path
             return
 
 
 def stop_if_problems(pelican):
     """Runs when Pelican asks for its writer: after every check, before anything is written."""
-    if pelican.settings[PROBLEMS]:
-        raise ContentError(pelican.settings[PROBLEMS])
+    problems = state.of(pelican.settings).problems
+    if problems:
+        raise ContentError(problems)
 
 
 def _problems(instance) -> list[Problem]:
-    return instance.settings[PROBLEMS]
+    return state.of(instance.settings).problems
 
 
 def content_object_init(instance):
@@ -81,12 +58,12 @@ def content_object_init(instance):
     safety.confine_links(instance, report)
     safety.confine_save_as(instance, report)
     _check_images(instance, report)
-    safety.notice_source_text(instance, instance.settings[NOTICES])
+    safety.notice_source_text(instance, state.of(instance.settings).notices)
     if isinstance(instance, Article):
         if not hasattr(instance, "tags"):
             instance.tags = []  # templates and feeds then never meet an article without the attribute
-        safety.check_future(instance, instance.settings["CCHC_NOW"], report)
-        _check_article(instance, instance.settings["CCHC"], _problems(instance).append)
+        safety.check_future(instance, state.of(instance.settings).now, report)
+        _check_article(instance, state.of(instance.settings).site, _problems(instance).append)
 
 
 def _normalise(instance):
@@ -326,7 +303,7 @@ def article_generator_pretaxonomy(generator):
 
 def article_generator_finalized(generator):
     """Lists in the order residents expect: chuyên mục as in the data file, tags in vi order."""
-    site = generator.settings["CCHC"]
+    site = state.of(generator.settings).site
     order = {entry.code: n for n, entry in enumerate(site.categories)}
     generator.categories.sort(key=lambda item: order.get(item[0].slug, len(order)))
     generator.context["categories"] = generator.categories
@@ -350,7 +327,7 @@ def _check_tag_spellings(generator):
         main_path, main_name = ranked[0][0]
         for used in ranked[1:]:
             for path, name in used:
-                generator.settings[PROBLEMS].append(Problem(
+                state.of(generator.settings).problems.append(Problem(
                     path, source.line_of(path, "tags"), "Tags",
                     f"từ khóa “{name}” trùng địa chỉ the/{slug}/ với từ khóa “{main_name}” "
                     f"của {errors_display(main_path)}, nhưng là từ khác.",
@@ -361,7 +338,7 @@ def all_generators_finalized(generators):
     """Addresses that two sources would share (the build stops in stop_if_problems)."""
     parallel.finished()  # every file is read
     context = generators[0].context
-    problems = context[PROBLEMS]
+    problems = state.of(context).problems
     items = [item for g in generators for attr in ("articles", "drafts", "pages", "hidden_pages", "draft_pages")
              for item in getattr(g, attr, [])]
     safety.check_links(items, context, problems.append)

@@ -27,7 +27,7 @@ traceback is a problem with file and line too (issue 14, "Editor input"):
   process" on both;
 * a title longer than TITLE_MAX characters (cchc.new_content): reported at the Title line.
 
-Each appends to settings[PROBLEMS], so the build stops before writing (the previous output stays):
+Each appends to the build's problems (cchc.state), so the build stops before writing (the previous output stays):
 no file an editor wrote leaves the site without a message.
 """
 
@@ -41,8 +41,8 @@ import re
 from markdown import Markdown
 from pelican.readers import MarkdownReader
 
-from cchc import source, vn
-from cchc.errors import PROBLEMS, Problem
+from cchc import source, state, vn
+from cchc.errors import Problem
 from cchc.new_content import TITLE_MAX
 
 from . import parallel
@@ -118,7 +118,7 @@ def decode(path: str, raw: bytes, report) -> tuple[str, bool]:
 
 class CheckedMarkdownReader(MarkdownReader):
     def read(self, source_path):
-        report = self.settings[PROBLEMS].append
+        report = state.of(self.settings).problems.append
         with open(source_path, "rb") as handle:
             raw = handle.read()
         text, readable = decode(source_path, raw, report)
@@ -161,7 +161,7 @@ class CheckedMarkdownReader(MarkdownReader):
             report(Problem(
                 source_path, None, "Date", "thiếu ngày đăng.",
                 "Thêm dòng “Date: 2026-03-05 09:30” vào phần khai báo đầu tệp."))
-            metadata["date"] = self.settings["CCHC_NOW"]
+            metadata["date"] = state.of(self.settings).now
         return content, metadata
 
     @staticmethod
@@ -204,11 +204,11 @@ class CheckedMarkdownReader(MarkdownReader):
         except ValueError:
             path = self._source_path
             field = source.header(path).get(name)
-            self.settings[PROBLEMS].append(Problem(
+            state.of(self.settings).problems.append(Problem(
                 path, field.line if field else None, field.key if field else name,
                 f"không đọc được ngày “{value}”.",
                 "Viết theo dạng năm-tháng-ngày, có thể kèm giờ: 2026-03-05 hoặc 2026-03-05 09:30."))
-            return self.settings["CCHC_NOW"]
+            return state.of(self.settings).now
 
 
 def readers_init(readers):

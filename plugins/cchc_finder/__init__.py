@@ -12,14 +12,17 @@ Pelican has emptied it, and its context must exist before the home page is writt
 updates of the preview (cchc/incremental.py) never change procedures or data files, so the data
 and the context of the last full build stay right.
 
-Settings read: CCHC_PROCEDURES_DIR's section (context CCHC_PROCEDURES), PATH, CCHC_STATS_DIR
-(set by cchc_plan, default PATH/data/thong-ke).
+Reads the procedure section (context CCHC_PROCEDURES). Settings read (cchc/settings.py): PATH,
+CCHC_STATS_DIR (default PATH/data/thong-ke).
 """
 
 from pelican import signals
+
+from cchc import state
 
 from .generator import get_generators
 
 
 def register():
+    signals.initialized.connect(state.start)
     signals.get_generators.connect(get_generators)

@@ -8,8 +8,8 @@ import os
 
 from pelican.generators import Generator
 
-from cchc import finder
-from cchc.errors import PROBLEMS, ContentError
+from cchc import finder, state
+from cchc.errors import ContentError
 
 
 @dataclasses.dataclass
@@ -34,12 +34,12 @@ class FinderGenerator(Generator):
             return
         known = {view.code: not view.abolished for view in section.all}
         path = os.path.join(self.settings["PATH"], "data", finder.FILE)
-        stats_dir = self.settings.get("CCHC_STATS_DIR") or os.path.join(self.settings["PATH"], "data", "thong-ke")
+        stats_dir = self.settings["CCHC_STATS_DIR"]
         try:
             keywords = finder.load_keywords(path, known)
             chosen = finder.popular(stats_dir, {v.code for v in section.active}, keywords)
         except ContentError as error:  # reported with everything else before writing
-            self.context[PROBLEMS].extend(error.problems)
+            state.of(self.context).problems.extend(error.problems)
             keywords, chosen = finder.Keywords([], []), finder.Popular([], None, None)
         self.document = finder.index_json(section.active, keywords)
         digest = hashlib.sha256(self.document).hexdigest()[:10]

@@ -11,16 +11,19 @@ pelican-image-process does the resizing part too, but it re-parses every written
 BeautifulSoup after writing (seconds per thousand pages) and rewrites the markup; adding srcset
 while the content is read costs nothing per page.
 
-Settings read: CCHC_IMAGE_WIDTHS (default [480, 960]), CCHC_IMAGE_SIZES (the `sizes` attribute),
+Settings read (cchc/settings.py): CCHC_IMAGE_WIDTHS (default [480, 960]), CCHC_IMAGE_SIZES (the `sizes` attribute),
 STATIC_PATHS, PATH, SITEURL, CACHE_PATH.
 """
 
 from pelican import signals
 
+from cchc import state
+
 from . import responsive
 
 
 def register():
+    signals.initialized.connect(state.start)
     signals.initialized.connect(responsive.initialized)
     signals.content_object_init.connect(responsive.content_object_init)
     signals.finalized.connect(responsive.finalized)

@@ -22,8 +22,6 @@ _HAS = re.compile(r"\b(srcset|width|height)=", re.I)
 
 def initialized(pelican):
     settings = pelican.settings
-    settings.setdefault("CCHC_IMAGE_WIDTHS", [480, 960])
-    settings.setdefault("CCHC_IMAGE_SIZES", "(min-width: 46em) 44em, 100vw")
     settings.setdefault("JINJA_FILTERS", {})["srcset"] = srcset_filter
     settings["JINJA_FILTERS"]["kich_thuoc"] = size_filter
 

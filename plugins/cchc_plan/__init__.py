@@ -9,19 +9,22 @@
   leads or supports), bao-cao/ and bao-cao/<năm>/<kỳ>/ (quarterly and annual reports, with CSV and
   .docx); exports ke-hoach/ma-tran-nhiem-vu.csv and .json for the city's communication office.
 
-Settings read (defaults set in `initialized`):
-  CCHC_BUILD_DATE — the date statuses are computed for (set by cchc_content: the CCHC_BUILD_DATE
-                    environment variable, else today in Vietnam); tests fix it.
-  CCHC_REPORTS    — extra periods to report on, e.g. ["Quý I/2026"] (default: every quarter of the
-                    plan's year that has started, and the year).
+Reads the build date from the build's state (cchc.state: the setting or environment variable
+CCHC_BUILD_DATE, else today in Vietnam; tests fix it).
+Settings read (cchc/settings.py):
+  CCHC_REPORTS      — extra periods to report on, e.g. ["Quý I/2026"] (besides every quarter of the
+                      plan's year that has started, and the year).
+  CCHC_REPORT_STATS, CCHC_STATS_DIR — readership figures for the reports.
 """
 
 from pelican import signals
+
+from cchc import state
 
 from . import generator
 
 
 def register():
-    signals.initialized.connect(generator.initialized)
+    signals.initialized.connect(state.start)
     signals.get_generators.connect(generator.get_generators)
     signals.all_generators_finalized.connect(generator.expand_placeholders)

@@ -12,20 +12,11 @@ import re
 
 from pelican.generators import Generator
 
-from cchc import data, plan, source, vn
-from cchc.errors import PROBLEMS, Problem
+from cchc import data, plan, source, state, vn
+from cchc.errors import Problem
 
 PLACEHOLDER = re.compile(r"<p>\s*\[\[(?P<name>[a-z0-9-]+)\]\]\s*</p>")
 KNOWN = {"ma-tran-nhiem-vu"}
-
-
-def initialized(pelican):
-    # CCHC_BUILD_DATE itself is set by cchc_content (listed before this plugin).
-    pelican.settings.setdefault("CCHC_REPORTS", [])
-    # Readership figures (`cchc stats --json`) for a report: CCHC_REPORT_STATS {period label: data}
-    # (set by `cchc report --stats`), or files CCHC_STATS_DIR/<kỳ>.json, e.g. quy-i-2026.json.
-    pelican.settings.setdefault("CCHC_REPORT_STATS", {})
-    pelican.settings.setdefault("CCHC_STATS_DIR", os.path.join(pelican.settings["PATH"], "data", "thong-ke"))
 
 
 def get_generators(pelican):
@@ -69,8 +60,8 @@ class PlanView:
 
 class PlanGenerator(Generator):
     def generate_context(self):
-        site = self.settings["CCHC"]
-        today = self.settings["CCHC_BUILD_DATE"]
+        site = state.of(self.settings).site
+        today = state.of(self.settings).build_date
         articles = self.context.get("articles", [])
         year = plan.plan_year(site)
 
@@ -103,6 +94,8 @@ class PlanGenerator(Generator):
         self.context["CCHC_PLAN"] = self.plan
 
     def _stats_for(self, period):
+        # Readership figures (`cchc stats --json`) for a report: CCHC_REPORT_STATS {period label: data}
+        # (set by `cchc report --stats`), or files CCHC_STATS_DIR/<kỳ>.json, e.g. quy-i-2026.json.
         given = self.settings["CCHC_REPORT_STATS"].get(period.label)
         path = os.path.join(self.settings["CCHC_STATS_DIR"], f"{period.slug}.json")
         if given is None and not os.path.exists(path):
@@ -116,12 +109,12 @@ class PlanGenerator(Generator):
                 with open(path, encoding="utf-8") as handle:
                     stats = json.load(handle)
         except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError; deep nesting recurses
-            self.context[PROBLEMS].append(Problem(path, None, None, f"tệp số liệu truy cập không đọc được ({error}).",
+            state.of(self.context).problems.append(Problem(path, None, None, f"tệp số liệu truy cập không đọc được ({error}).",
                                                   "Tạo lại bằng: cchc stats … --json TỆP."))
             return None
         reason = plan.check_stats(stats, period)
         if reason:
-            self.context[PROBLEMS].append(Problem(path if given is None else "--stats", None, None, reason + ".",
+            state.of(self.context).problems.append(Problem(path if given is None else "--stats", None, None, reason + ".",
                                                   "Tạo lại bằng: cchc stats NHẬT_KÝ --quarter/--year … --json TỆP."))
             return None
         return stats
@@ -181,10 +174,10 @@ class PlanGenerator(Generator):
 
         path = os.path.join(self.output_path, page.files["docx"])
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        write_docx(report, self.settings["CCHC"], path)
+        write_docx(report, state.of(self.settings).site, path)
 
     def _write_exports(self):
-        view, siteurl, site = self.plan, self.settings["SITEURL"], self.settings["CCHC"]
+        view, siteurl, site = self.plan, self.settings["SITEURL"], state.of(self.settings).site
         tasks = []
         for t in view.tasks:
             tasks.append({
@@ -223,7 +216,7 @@ class PlanGenerator(Generator):
 def expand_placeholders(generators):
     """Replaces [[ma-tran-nhiem-vu]] paragraphs after reading, so the cache never holds the table."""
     plan_generator = next(g for g in generators if isinstance(g, PlanGenerator))
-    problems = generators[0].context[PROBLEMS]
+    problems = state.of(generators[0].context).problems
     rendered = None
     for generator in generators:
         for attr in ("articles", "pages", "hidden_pages", "drafts", "hidden_articles"):

@@ -6,16 +6,18 @@ with one enclosure (absolute URL, exact byte length, MIME type), the duration re
 the same stable ids as the other feeds. Pelican never writes enclosures, so this plugin writes the
 feed itself with feedgenerator.
 
-Settings read: SITEURL, FEED_DOMAIN, AUTHOR, CONTACT_EMAIL, CCHC_PODCAST_FEED (default
+Settings read (cchc/settings.py): SITEURL, FEED_DOMAIN, AUTHOR, CONTACT_EMAIL, CCHC_PODCAST_FEED (default
 "feeds/phat-thanh.rss.xml"), CCHC_PODCAST_IMAGE (default theme/podcast.jpg, 1400×1400).
 """
 
 from pelican import signals
 
-from .feed import article_generator_finalized, initialized, write_feed
+from cchc import state
+
+from .feed import article_generator_finalized, write_feed
 
 
 def register():
-    signals.initialized.connect(initialized)
+    signals.initialized.connect(state.start)
     signals.article_generator_finalized.connect(article_generator_finalized)
     signals.article_writer_finalized.connect(write_feed)

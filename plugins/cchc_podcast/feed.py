@@ -48,11 +48,6 @@ class PodcastFeed(TypedRss201rev2Feed):
         handler.addQuickElement("itunes:episodeType", "full")
 
 
-def initialized(pelican):
-    pelican.settings.setdefault("CCHC_PODCAST_FEED", "feeds/phat-thanh.rss.xml")
-    pelican.settings.setdefault("CCHC_PODCAST_IMAGE", "theme/podcast.jpg")
-
-
 def article_generator_finalized(generator):
     generator.context["CCHC_PODCAST_EPISODES"] = [a for a in generator.articles if getattr(a, "audio", None)]
 

@@ -11,18 +11,22 @@ Reads every imported record with the ward's overlay (cchc.procedures), then writ
 Articles and pages link to a procedure with `[tên]({thu-tuc}1.001193)`; the link is resolved like
 Pelican's {filename} links (absolute in feeds) and an unknown code is a build error.
 
-Settings read: CCHC_PROCEDURES_DIR (default PATH/procedures), SITEURL, FEED_DOMAIN,
-CCHC_PROCEDURE_FEED_ATOM / _RSS (defaults feeds/thu-tuc.atom.xml / .rss.xml).
-Templates get each field's Vietnamese label as CCHC_PROCEDURE_LABELS[key] (the schema table,
-cchc/procedures/schema.py), and the change and channel labels as CCHC_CHANGE_LABELS / _CHANNEL_LABELS.
+Settings read (cchc/settings.py): CCHC_PROCEDURES_DIR (default PATH/procedures), SITEURL,
+FEED_DOMAIN, CCHC_MEDIA_HOSTS, CCHC_PROCEDURE_FEED_ATOM / _RSS (defaults feeds/thu-tuc.atom.xml /
+.rss.xml). Templates get each field's Vietnamese label as CCHC_PROCEDURE_LABELS[key] (the schema
+table, cchc/procedures/schema.py), and the change and channel labels as CCHC_CHANGE_LABELS /
+_CHANNEL_LABELS (all three set in `initialized`).
 """
 
 from pelican import signals
+
+from cchc import state
 
 from . import generator
 
 
 def register():
+    signals.initialized.connect(state.start)
     signals.initialized.connect(generator.initialized)
     signals.content_object_init.connect(generator.rewrite_links)
     signals.get_generators.connect(generator.get_generators)

@@ -13,10 +13,10 @@ from markupsafe import Markup
 from pelican.contents import Article, Page
 from pelican.generators import Generator
 
-from cchc import procedures, source, vn
+from cchc import procedures, source, state, vn
 from cchc.procedures import schema
 from cchc.html_safety import check_data_text
-from cchc.errors import PROBLEMS, ContentError, Problem
+from cchc.errors import ContentError, Problem
 
 # `{thu-tuc}1.001193` written by editors becomes Pelican's own `{filename}/thu-tuc/1.001193`, which
 # Pelican resolves from context["generated_content"] (absolute in feeds, like any other link).
@@ -26,10 +26,8 @@ NAME_PREFIX = re.compile(r"^thủ tục\s+", re.I)
 
 
 def initialized(pelican):
+    """Labels for the templates (cchc.settings.DERIVED), from cchc.procedures' own tables."""
     settings = pelican.settings
-    settings.setdefault("CCHC_PROCEDURES_DIR", os.path.join(settings["PATH"], "procedures"))
-    settings.setdefault("CCHC_PROCEDURE_FEED_ATOM", "feeds/thu-tuc.atom.xml")
-    settings.setdefault("CCHC_PROCEDURE_FEED_RSS", "feeds/thu-tuc.rss.xml")
     settings["CCHC_CHANGE_LABELS"] = procedures.CHANGES
     settings["CCHC_CHANNEL_LABELS"] = procedures.CHANNELS
     settings["CCHC_PROCEDURE_LABELS"] = schema.PAGE_LABELS
@@ -182,19 +180,20 @@ class ProcedureSection:
 
 class ProceduresGenerator(Generator):
     def generate_context(self):
-        site = self.settings["CCHC"]
+        site = state.of(self.settings).site
+        problems = state.of(self.context).problems
         try:
             records = procedures.load_all(self.settings["CCHC_PROCEDURES_DIR"], site.bodies)
         except ContentError as error:  # reported with everything else before writing
-            self.context[PROBLEMS].extend(error.problems)
+            problems.extend(error.problems)
             records = []
         hosts = self.settings["CCHC_MEDIA_HOSTS"]
         for record in records:
-            before = len(self.context[PROBLEMS])
-            check_data_text(record.source, record.data, hosts, self.context[PROBLEMS].append)
+            before = len(problems)
+            check_data_text(record.source, record.data, hosts, problems.append)
             check_data_text(os.path.join(os.path.dirname(record.source), procedures.OVERLAY_DIR,
-                                         os.path.basename(record.source)), record.local, hosts, self.context[PROBLEMS].append)
-            if len(self.context[PROBLEMS]) > before:
+                                         os.path.basename(record.source)), record.local, hosts, problems.append)
+            if len(problems) > before:
                 records = [r for r in records if r is not record]
         views = [ProcedureView(r, site, self.settings) for r in records]
         by_code = {v.code: v for v in views}
@@ -263,7 +262,7 @@ def check_links(generators):
     """Every `{thu-tuc}CODE` in articles and pages names a procedure that exists."""
     context = generators[0].context
     known = {key.split("/", 1)[1] for key in context["generated_content"] if key.startswith("thu-tuc/")}
-    problems = context[PROBLEMS]
+    problems = state.of(context).problems
     for generator in generators:
         for attr in ("articles", "pages", "hidden_pages", "drafts", "hidden_articles"):
             for item in getattr(generator, attr, []):

@@ -7,13 +7,16 @@ An article or page lists the addresses it had before in `dia_chi_cu` (comma-sepa
 - redirects.map, an nginx `map` of old → new addresses that deploy/nginx/ turns into 301s.
 An old address that another page uses, or that two pages claim, is an error.
 
-Settings read: SITEURL, CCHC_REDIRECT_MAP (default "redirects.map").
+Settings read (cchc/settings.py): SITEURL, CCHC_REDIRECT_MAP (default "redirects.map").
 """
 
 from pelican import signals
+
+from cchc import state
 
 from .redirects import get_generators
 
 
 def register():
+    signals.initialized.connect(state.start)
     signals.get_generators.connect(get_generators)

@@ -7,8 +7,8 @@ import os
 
 from pelican.generators import Generator
 
-from cchc import source
-from cchc.errors import PROBLEMS, Problem
+from cchc import source, state
+from cchc.errors import Problem
 
 
 def get_generators(pelican):
@@ -41,11 +41,11 @@ class RedirectsGenerator(Generator):
             line = source.line_of(item.source_path, "dia_chi_cu")
             for old in filter(None, (_normal(p) for p in str(item.metadata.get("dia_chi_cu", "")).split(","))):
                 if old in taken:
-                    self.context[PROBLEMS].append(Problem(
+                    state.of(self.context).problems.append(Problem(
                         item.source_path, line, "dia_chi_cu", f"địa chỉ cũ “{old}” đang là địa chỉ của một trang khác.",
                         "Xóa địa chỉ này khỏi dia_chi_cu, hoặc kiểm tra lại địa chỉ."))
                 elif old in self.redirects and self.redirects[old].target is not item:
-                    self.context[PROBLEMS].append(Problem(
+                    state.of(self.context).problems.append(Problem(
                         item.source_path, line, "dia_chi_cu", f"địa chỉ cũ “{old}” đã được một bài khác khai báo.",
                         "Mỗi địa chỉ cũ chỉ chuyển tới một trang."))
                 else:
@@ -64,6 +64,6 @@ class RedirectsGenerator(Generator):
             writer.write_file(redirect.save_as, self.get_template("redirect"), self.context,
                               redirect=redirect, target_url=target)
         lines.append("}")
-        path = os.path.join(self.output_path, self.settings.get("CCHC_REDIRECT_MAP", "redirects.map"))
+        path = os.path.join(self.output_path, self.settings["CCHC_REDIRECT_MAP"])
         with open(path, "w", encoding="utf-8") as handle:
             handle.write("\n".join(lines) + "\n")

@@ -31,7 +31,7 @@ def _score_pairs(articles):
 
 
 def article_generator_finalized(generator):
-    limit = generator.settings.get("CCHC_RELATED_MAX", 4)
+    limit = generator.settings["CCHC_RELATED_MAX"]
     articles = generator.articles
     scores = _score_pairs(articles)
     newest = [-article.date.timestamp() for article in articles]  # once, not once per comparison

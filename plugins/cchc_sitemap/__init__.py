@@ -5,15 +5,19 @@ and stamps listing pages with the time of the build, so two builds differ; this 
 HTML file written, with <lastmod> only where the page has a real date (its modified or published
 date), which keeps the output reproducible.
 
-Settings read: SITEURL, OUTPUT_PATH, CCHC_SITEMAP_EXCLUDE (glob patterns, default 404.html and theme/*).
+Settings read (cchc/settings.py): SITEURL, OUTPUT_PATH, CCHC_SITEMAP_EXCLUDE (glob patterns, default
+404.html, theme/* and ban-nhap/*).
 """
 
 from pelican import signals
+
+from cchc import state
 
 from .sitemap import content_written, finalized, initialized
 
 
 def register():
+    signals.initialized.connect(state.start)
     signals.initialized.connect(initialized)
     signals.content_written.connect(content_written)
     signals.finalized.connect(finalized)

@@ -12,7 +12,6 @@ _DATES: dict[str, str] = {}  # output file → W3C date of its content, filled w
 
 
 def initialized(pelican):
-    pelican.settings.setdefault("CCHC_SITEMAP_EXCLUDE", ["404.html", "theme/*", "ban-nhap/*"])
     _DATES.clear()
 
 

@@ -14,7 +14,7 @@ content/ that never follows a link checks, by allowlist:
   sniff), and an SVG passes the allowlist parse of svg.py (no script, event attribute, external
   reference, DOCTYPE or entity).
 
-Those problems join settings["CCHC_PROBLEMS"] (cchc_content stops the build at get_writer, before
+Those problems join the build's problems (cchc.state; cchc_content stops the build at get_writer, before
 anything is written), so an editor sees them together with every other problem. After the static
 files are listed (`static_generator_finalized`) each one is checked again: a file Pelican would
 copy must be a plain file inside content/images or content/media (a `{static}`/`{attach}` link
@@ -26,9 +26,12 @@ The nginx site (deploy/nginx/cchc-chilinh.conf) adds `Content-Security-Policy: s
 
 from pelican import signals
 
+from cchc import state
+
 from . import rules
 
 
 def register():
+    signals.initialized.connect(state.start)
     signals.get_generators.connect(rules.check_content)
     signals.static_generator_finalized.connect(rules.check_static_files)

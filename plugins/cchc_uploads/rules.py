@@ -9,8 +9,8 @@ import stat
 import unicodedata
 import zipfile
 
-from cchc import vn
-from cchc.errors import PROBLEMS, ContentError, Problem
+from cchc import state, vn
+from cchc.errors import ContentError, Problem
 
 from . import svg
 
@@ -333,17 +333,17 @@ def check_content(pelican):
     """get_generators: runs on every build before any generator exists, so before anything is read."""
     settings = pelican.settings
     report = scan(settings["PATH"])
-    # Without cchc_content's list (a settings file that leaves it out) nothing would stop the build later.
-    if report.fatal or report.problems and PROBLEMS not in settings:
+    # Without cchc_content (a settings file that leaves it out) nothing would stop the build later.
+    if report.fatal or report.problems and "cchc_content" not in settings["PLUGINS"]:
         raise ContentError([*report.fatal, *report.problems])
-    settings[PROBLEMS].extend(report.problems)
+    state.of(settings).problems.extend(report.problems)
 
 
 def check_static_files(generator):
     """static_generator_finalized: every file Pelican is about to copy (STATIC_PATHS and every
     {static}/{attach} target) must be a plain file inside content/images or content/media."""
     root = os.path.realpath(generator.path)
-    kept, problems = [], generator.settings.setdefault(PROBLEMS, [])
+    kept, problems = [], state.of(generator.settings).problems
     for static in generator.staticfiles:
         source = os.path.join(generator.path, static.source_path)
         real = os.path.realpath(source)
