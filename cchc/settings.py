@@ -47,13 +47,16 @@ def _is_int(value) -> bool:
 
 
 def _is_date(value) -> bool:
-    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+    """None (today), a date, or "YYYY-MM-DD" (what `-e` and the environment give)."""
+    if value is None or type(value) is dt.date:
         return True
+    if not isinstance(value, str) or len(value) != 10:
+        return False
     try:
         dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
+    except ValueError:
         return False
-    return isinstance(value, str) and len(value) == 10
+    return True
 
 
 BOOL = Kind("True hoặc False", lambda v: isinstance(v, bool))
