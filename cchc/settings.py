@@ -146,8 +146,7 @@ SETTINGS: dict[str, Setting] = {
 DERIVED = {
     "CCHC_CHANGE_LABELS": "cchc_procedures: procedures.CHANGES, labels of a procedure's changes",
     "CCHC_CHANNEL_LABELS": "cchc_procedures: procedures.CHANNELS, labels of how a procedure is filed",
-    # Set by cchc_procedures on the schema-table branch (issue 16: field labels from the schema).
-    "CCHC_PROCEDURE_LABELS": "cchc_procedures: each procedure field's Vietnamese label, from the schema table",
+    "CCHC_PROCEDURE_LABELS": "cchc_procedures: each procedure field's Vietnamese label, from cchc/procedures/schema.py",
 }
 
 # Added to the template context by generators while a build runs; never settings.
