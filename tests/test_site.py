@@ -475,17 +475,22 @@ def test_pagination_numbers_a_window_of_pages():
     assert shown(4, 7) == ["‹ trước", "1", "2", "3", "4", "5", "6", "7", "sau ›"]
 
 
-def test_reading_in_worker_processes_changes_no_byte(site, tmp_path):
-    """plugins/cchc_content/parallel.py: Markdown and typogrify in worker processes (forced on here:
-    content/ has fewer files than it takes to pay for the pool) give the site byte for byte."""
+def test_reading_and_writing_in_several_processes_changes_no_byte(site, tmp_path):
+    """plugins/cchc_content/parallel.py: Markdown and typogrify in worker processes, and
+    plugins/cchc_writing: the news pages written by two processes (both forced on here: content/
+    has fewer files than it takes to pay for them) give the site byte for byte, with the sitemap,
+    compressed copies and link checks of every page."""
     from conftest import built_files, run_pelican
 
     parallel = run_pelican(ROOT / "content", tmp_path / "parallel", cache=tmp_path / "c1",
-                           extra=["-D", "-e", "CCHC_SEARCH=false", "CCHC_PARALLEL_READING=1"])
-    assert parallel.returncode == 0, parallel.stdout + parallel.stderr
-    assert "Parallel reading: 31 files read by the worker processes." in parallel.stdout + parallel.stderr
+                           extra=["-D", "-e", "CCHC_SEARCH=false", "CCHC_PARALLEL_READING=1", "CCHC_PARALLEL_WRITING=1"])
+    log = parallel.stdout + parallel.stderr
+    assert parallel.returncode == 0, log
+    assert "Parallel reading: 31 files read by the worker processes." in log
+    written = re.search(r"Parallel writing: (\d+) of (\d+) files written by the second process", log)
+    assert written and 0 < int(written[1]) < int(written[2]), log
     alone = run_pelican(ROOT / "content", tmp_path / "alone", cache=tmp_path / "c2",
-                        extra=["-e", "CCHC_SEARCH=false", "CCHC_PARALLEL_READING=false"])
+                        extra=["-e", "CCHC_SEARCH=false", "CCHC_PARALLEL_READING=false", "CCHC_PARALLEL_WRITING=false"])
     assert alone.returncode == 0, alone.stdout + alone.stderr
     assert built_files(tmp_path / "parallel") == built_files(tmp_path / "alone")
     assert built_files(tmp_path / "parallel") == {k: v for k, v in built_files(site).items()}
