@@ -278,4 +278,36 @@ def test_a_bundle_begun_before_its_last_page_was_written_is_made_again(tmp_path,
         "Search index: pagefind is indexed again (tin-tuc/2026/01/bai/index.html was written since it was begun)."]
     texts = [gzip.decompress(f.read_bytes()).decode("utf-8") for f in (out / "pagefind" / "fragment").iterdir()]
     assert any("tháng Hai" in t for t in texts) and not any("tháng Một" in t for t in texts)
-    assert not (cache / early).exists() and (cache / index.bundles(out)[0].read(out).key).is_dir()
+    assert not (cache / early).exists() and (cache / index.bundles(out)[0].read(out)[0].key).is_dir()
+
+
+def test_the_headline_index_reads_all_an_article_page_gives_it(served_site, tmp_path):  # noqa: F811
+    """The headline index is made from the article pages without their text (index.headline_page):
+    Pagefind run on the whole pages gives every page the same words, title, date and filters (and,
+    unused, the ids and first photo of the text, which the copies no longer send to phones)."""
+    import gzip
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(__import__("conftest").ROOT / "plugins"))
+    from cchc_search import index
+
+    _, out = served_site
+    headline = index.bundles(out)[0]
+    assert headline.headline
+    whole = subprocess.run(headline.command(str(out), str(tmp_path / "whole")), capture_output=True, text=True)
+    assert whole.returncode == 0, whole.stdout + whole.stderr
+
+    def fragments(folder):
+        found = {}
+        for file in (folder / "fragment").iterdir():
+            fragment = json.loads(gzip.decompress(file.read_bytes())[len(b"pagefind_dcd"):])
+            # Pagefind takes these from the text the selectors leave out too; search.js uses neither
+            # (pageResult: title, muc, ma, muc_do, bai_bo, date and the words).
+            fragment.pop("anchors")
+            fragment["meta"].pop("image", None), fragment["meta"].pop("image_alt", None)
+            found[fragment["url"]] = fragment
+        return found
+
+    built, expected = fragments(out / "pagefind"), fragments(tmp_path / "whole")
+    assert len(built) > 20 and built == expected

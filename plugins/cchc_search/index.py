@@ -52,6 +52,27 @@ HEADLINE_EXCLUDES = (
     ".cc-article > :not(header, span)",                       # photo, players, text, footer
     ".cc-article__header > :not(h1, .cc-article__summary)",   # kicker and date: words of every article
 )
+# Pagefind still parses what the selectors leave out, and keeps the ids in it as anchors: the
+# headline index is made from copies of the article pages reduced to the article without its text
+# (headline_page), so that it depends on nothing else. An edit of an article's text then leaves the
+# headline index as it was (kept in the cache), and Pagefind parses a fifth of the bytes.
+_ARTICLE = (b'<article class="cc-article"', b'<div class="cc-article__body cc-prose" id="noi-dung">',
+            b'<footer class="cc-article__footer" data-pagefind-ignore>', b"</article>")  # article.html
+
+
+def headline_page(data: bytes) -> bytes:
+    """An article page as the headline index reads it: the <article> element without its text
+    (every data-pagefind-* attribute of the page is in it); any other page as it is."""
+    start = data.find(_ARTICLE[0])
+    body = data.find(_ARTICLE[1], start)
+    footer = data.find(_ARTICLE[2], body)
+    end = data.find(_ARTICLE[3], footer)
+    if min(start, body, footer, end) == -1:
+        return data
+    return (b'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"></head><body>'
+            + data[start:body] + data[footer:end + len(_ARTICLE[3])] + b"</body></html>")
+
+
 FULL_TEXT = "toan-van"  # pagefind/toan-van/<bundle>/ and the list pagefind/toan-van/danh-sach.json
 # Pagefind needs about 300 KB of memory per page it indexes in full (benchmarks/HISTORY.md): 1.8 GB
 # for the 6,000 pages of the reference site in one index. Full-text bundles of at most this many
@@ -92,6 +113,7 @@ class Bundle:
     path: str                      # folder under the output: "pagefind" or "pagefind/toan-van/…"
     glob: str
     excludes: tuple[str, ...] = ()
+    headline: bool = False         # made from headline_page copies of the pages
 
     def files(self, output: pathlib.Path) -> list[pathlib.Path]:
         """The pages of the output this bundle's glob takes ("*" is one path segment)."""
@@ -100,10 +122,12 @@ class Bundle:
             found.update(output.glob(pattern))
         return sorted(found)
 
-    def read(self, output: pathlib.Path) -> Read:
-        """The pages this bundle is made from, as they are now."""
-        digest = hashlib.sha256(json.dumps([importlib.metadata.version("pagefind"), self.glob, self.excludes]).encode())
-        stamps, indexed = {}, set()
+    def read(self, output: pathlib.Path) -> tuple[Read, dict[str, bytes]]:
+        """The pages this bundle is made from, as they are now, and for the headline index the
+        copies Pagefind reads ({path: bytes})."""
+        digest = hashlib.sha256(json.dumps([importlib.metadata.version("pagefind"), self.glob, self.excludes,
+                                            self.headline]).encode())
+        stamps, indexed, copies = {}, set(), {}
         for page in self.files(output):
             rel = page.relative_to(output).as_posix()
             stat = page.stat()
@@ -111,8 +135,10 @@ class Bundle:
             stamps[rel] = (stat.st_mtime_ns, stat.st_size)
             if BODY in data:  # the others, e.g. listings Pelican is still writing, are not read
                 indexed.add(rel)
+                if self.headline:
+                    data = copies[rel] = headline_page(data)
                 digest.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
-        return Read(digest.hexdigest(), stamps, indexed)
+        return Read(digest.hexdigest(), stamps, indexed), copies
 
     def command(self, site: str, output_path: str) -> list[str]:
         # --force-language: Pagefind has no Vietnamese stemmer; "vi" keeps words whole, one index.
@@ -125,7 +151,7 @@ class Bundle:
 
 def bundles(output: pathlib.Path, bundle_pages: int = BUNDLE_PAGES) -> list[Bundle]:
     """The headline index and the full-text bundles for the pages now in the output."""
-    found = [Bundle("pagefind", HEADLINE, HEADLINE_EXCLUDES)]
+    found = [Bundle("pagefind", HEADLINE, HEADLINE_EXCLUDES, headline=True)]
     if any((output / "thu-tuc").glob("*/index.html")):
         found.append(Bundle(f"pagefind/{FULL_TEXT}/thu-tuc", PROCEDURES))
     years = sorted(p.name for p in (output / "tin-tuc").glob("[12][0-9][0-9][0-9]") if p.is_dir())
@@ -174,6 +200,7 @@ class Indexing:
         self.running: list[tuple[Bundle, subprocess.Popen, object, str | None]] = []  # output file, cache key
         self.begun: set[str] = set()
         self.reads: dict[str, Read] = {}          # bundle path → its pages when it was begun
+        self.copies: list[pathlib.Path] = []      # folders of headline_page copies
         self.failures: list[str] = []
         self.lock = threading.Lock()
         self.thread = None
@@ -205,7 +232,8 @@ class Indexing:
             with self.lock:
                 while self.pending and len(self.running) < self.limit:
                     bundle = self.pending.pop(0)
-                    read = self.reads[bundle.path] = bundle.read(self.output)
+                    read, copies = bundle.read(self.output)
+                    self.reads[bundle.path] = read
                     key = self.cache and read.key
                     if key and (self.cache / key).is_dir():
                         # dirs_exist_ok: the headline index's folder holds the full-text bundles' folder
@@ -214,7 +242,15 @@ class Indexing:
                         logger.debug("Search index: %s unchanged since the last build.", bundle.path)
                         continue
                     log = tempfile.TemporaryFile("w+", encoding="utf-8")  # a file, not a pipe nobody drains
-                    process = subprocess.Popen(bundle.command(str(self.output), str(self.work / bundle.path)),
+                    site = self.output
+                    if bundle.headline:
+                        # Outside the output: the sitemap and the compression walk it meanwhile.
+                        site = pathlib.Path(tempfile.mkdtemp(prefix="cchc-tim-kiem-"))
+                        self.copies.append(site)
+                        for rel, data in copies.items():
+                            (site / rel).parent.mkdir(parents=True, exist_ok=True)
+                            (site / rel).write_bytes(data)
+                    process = subprocess.Popen(bundle.command(str(site), str(self.work / bundle.path)),
                                                stdout=log, stderr=subprocess.STDOUT, text=True)
                     self.running.append((bundle, process, log, key))
                     if self.started is not None:
@@ -302,6 +338,8 @@ class Indexing:
         if self.thread is not None:
             self.thread.join()
         shutil.rmtree(self.work, ignore_errors=True)
+        for folder in self.copies:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def build(output: pathlib.Path, bundle_pages: int = BUNDLE_PAGES, started=None) -> None:
