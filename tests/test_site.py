@@ -509,12 +509,20 @@ def test_the_reading_cache_converts_only_changed_files_and_still_reports_every_p
 
     fixture_site.write("articles/b.md", article(title="Đối thoại với người dân", body="Nội dung đã sửa."))
     no_title = fixture_site.write("articles/d.md", article(title="x", body="Bài chưa có tiêu đề.").replace("Title: x\n", ""))
+    script = fixture_site.write("articles/e.md", article(title="Lịch tiếp dân", body="Xem lịch.\n\n<script>alert(1)</script>"))
     second = fixture_site.build(extra=["-D", "-e", "CCHC_SEARCH=false"])
     assert second.returncode != 0
     assert "Reading cache: 2 files unchanged since the last build." in second.log
     assert "d.md" in second.log and "thiếu tiêu đề" in second.log
+    assert "e.md" in second.log and "không được phép trong bài" in second.log
+    again = fixture_site.build(extra=["-D", "-e", "CCHC_SEARCH=false"])  # every answer from the cache
+    assert again.returncode != 0
+    assert "Reading cache: 5 files unchanged since the last build." in again.log
+    assert "d.md" in again.log and "thiếu tiêu đề" in again.log
+    assert "e.md" in again.log and "không được phép trong bài" in again.log
 
     no_title.unlink()
+    script.unlink()
     third = fixture_site.build(extra=["-D", "-e", "CCHC_SEARCH=false"])
     assert third.returncode == 0, third.log
     assert "Reading cache: 3 files unchanged since the last build." in third.log

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import os
 import re
 from urllib.parse import unquote, urlsplit
@@ -16,6 +17,8 @@ from markupsafe import Markup
 
 from cchc import html_safety, source, vn
 from cchc.errors import Problem
+
+from . import parallel
 
 def sanitize(instance, report):
     """Body and summary become what the allowlist allows (cchc.html_safety), the title becomes
@@ -32,7 +35,9 @@ def sanitize(instance, report):
         if not isinstance(text, str) or not text:
             continue
         if text not in cleaned:
-            for what, needles in html_safety.removed(text, hosts):
+            removed, clean = parallel.remember("sanitized", json.dumps([sorted(hosts), text]), lambda: [
+                html_safety.removed(text, hosts), html_safety.sanitize(text, hosts)])
+            for what, needles in removed:
                 line = None
                 for needle in needles:
                     line = line or source.line_containing(instance.source_path, needle, ignore_case=True)
@@ -40,7 +45,6 @@ def sanitize(instance, report):
                                f"{part} có {what}, không được phép trong bài (có thể chạy mã độc trên máy người đọc); "
                                "trang không đăng nội dung này.",
                                "Xóa đoạn HTML đó, viết bằng Markdown; video chỉ nhúng bằng khóa “video_nhung”."))
-            clean = html_safety.sanitize(text, hosts)
             if key == "title":
                 # A title is text wherever it is shown (<title>, headings, feeds, search, JSON-LD):
                 # typogrify's entities and spans (“, –, <span class="amp">) become characters.
