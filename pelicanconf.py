@@ -145,7 +145,7 @@ PLUGINS = [
     "cchc_search",       # Pagefind index of articles, pages and procedures (after writing)
     "pelican.plugins.neighbors",  # previous / next article
     "cchc_urls",         # addresses worked out once, after every plugin has set slugs (last)
-    "cchc_writing",      # the news pages written by two processes
+    "cchc_writing",      # the news pages written by two processes (cchc/parallel_writes.py)
 ]
 
 # ---- theme -----------------------------------------------------------------------------------

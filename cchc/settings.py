@@ -100,9 +100,9 @@ SETTINGS: dict[str, Setting] = {
     "CCHC_PARALLEL_READING": Setting(BOOL_OR_INT, True, "cchc_content",
                                      "read Markdown in worker processes: True (from MIN_FILES files on), "
                                      "False, or the number of files from which to"),
-    "CCHC_PARALLEL_WRITING": Setting(BOOL_OR_INT, True, "cchc_writing",
-                                     "write the news pages in two processes: True (from MIN_ITEMS articles "
-                                     "on), False, or the number of articles from which to"),
+    "CCHC_PARALLEL_WRITING": Setting(BOOL_OR_INT, True, "cchc.parallel_writes",
+                                     "write news and procedure pages in two processes: True (from MIN_WRITES writes "
+                                     "on), False, or the number of writes from which to"),
     "CCHC_BUILD_DATE": Setting(DATE, None, "cchc.state",
                                "the day the build is for (task statuses, reports, future dates): "
                                "None = the CCHC_BUILD_DATE environment variable, else today in Vietnam; "

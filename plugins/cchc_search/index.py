@@ -174,7 +174,7 @@ def check_glob(output: pathlib.Path) -> None:
         rel = path.relative_to(output).as_posix()
         if rel.startswith("pagefind/") or any(part.match(rel) for part in _GLOB_PARTS):
             continue
-        if "data-pagefind-body" in path.read_text(encoding="utf-8"):
+        if BODY in path.read_bytes():
             raise SearchIndexError(f"{rel} có data-pagefind-body nhưng nằm ngoài các trang Pagefind đọc "
                                    f"({GLOB}): thêm đường dẫn của nó vào PATTERNS trong plugins/cchc_search/index.py.")
 

@@ -1,8 +1,25 @@
-"""The articles' generator's page writes shared between this process and a forked child (see the
-package's docstring)."""
+"""Pages written by two processes: a generator's Writer.write_file calls are collected, a forked
+copy of the build renders every other one, this process the rest, and every `content_written`
+handler is then told about each file in the order one process would have written them. Each page
+is rendered from the same objects as in one process, so the output is byte for byte the same
+(tests/test_site.py builds both).
+
+Pelican renders every page in one process, one after another: at 5,000 articles the articles'
+generator writes about 7,900 pages (35–40 s) and the procedures' 1,050, on one of the machine's two
+cores (benchmarks/HISTORY.md). Pelican has no setting for this; plugins/cchc_writing uses it for
+the articles' generator, plugins/cchc_procedures for its own pages.
+
+Off in daemonic processes (the preview's worker: its updates record which write read which
+article), for fewer than MIN_WRITES writes (a fork costs ≈ 0.3 s), and when an item overrides
+another page's address (Save_as), where Pelican's order decides which page is kept.
+
+Settings read: CCHC_PARALLEL_WRITING (True: from MIN_WRITES writes on; False: never; a number: from
+that many writes on, as tests set it).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -11,39 +28,28 @@ import signal
 import traceback
 
 from pelican import signals
-from pelican.generators import ArticlesGenerator
 
 logger = logging.getLogger(__name__)
-MIN_ITEMS = 200  # below this a fork costs more than half the writing (≈ 0.3 s)
-_pelican_generate_pages = ArticlesGenerator.generate_pages
+MIN_WRITES = 200
 # Writer.write_file's own parameters; its other keyword arguments go into the page's context.
 _WRITER_PARAMETERS = {"name", "template", "context", "relative_urls", "paginated", "template_name",
                       "override_output", "url"}
 
 
-def initialized(pelican):
-    ArticlesGenerator.generate_pages = generate_pages
-
-
-def _wanted(generator) -> bool:
-    wanted = generator.settings.get("CCHC_PARALLEL_WRITING", True)
-    if wanted is False or (os.cpu_count() or 1) < 2 or multiprocessing.current_process().daemon:
-        return False
-    return len(generator.articles) >= (MIN_ITEMS if wanted is True else int(wanted))
-
-
-def generate_pages(self, writer):
-    """ArticlesGenerator.generate_pages, its writes made by two processes."""
-    if not _wanted(self):
-        return _pelican_generate_pages(self, writer)
+@contextlib.contextmanager
+def shared(writer, settings):
+    """The writer's write_file calls inside the block are made by two processes when it ends (feeds
+    are written at once)."""
     calls = []
     writer.write_file = lambda *args, **kwargs: calls.append((args, kwargs))
     try:
-        _pelican_generate_pages(self, writer)
+        yield
     finally:
         del writer.write_file
-    if any(kwargs.get("override_output") for _args, kwargs in calls):
-        # Save_as onto another page's address: which one is kept depends on Pelican's order.
+    wanted = settings.get("CCHC_PARALLEL_WRITING", True)
+    if (wanted is False or (os.cpu_count() or 1) < 2 or multiprocessing.current_process().daemon
+            or len(calls) < (MIN_WRITES if wanted is True else int(wanted))
+            or any(kwargs.get("override_output") for _args, kwargs in calls)):
         for args, kwargs in calls:
             writer.write_file(*args, **kwargs)
         return
