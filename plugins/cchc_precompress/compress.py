@@ -79,6 +79,11 @@ def compress_into_cache(job: tuple[str, str | None, str, int]) -> None:
         os.replace(partial, entry)
 
 
+def compress_all_into_cache(jobs: list[tuple[str, str | None, str, int]]) -> None:
+    for job in jobs:
+        compress_into_cache(job)
+
+
 def cache_folder(settings) -> pathlib.Path:
     return pathlib.Path(settings["CACHE_PATH"]).resolve() / "precompress"
 
@@ -93,9 +98,12 @@ class Warmer:
     hashes every file of the output and compresses whatever the warmer missed or saw half-written, so
     the copies never depend on timing."""
 
+    BATCH = 32  # files a job: one job a file cost the build 0.5 ms of pickling each (4 s at 9,000 pages)
+
     def __init__(self):
         self.pool = None
         self.settings = None
+        self.batch: list[tuple] = []
 
     def start(self, settings) -> None:
         self.close()
@@ -103,27 +111,40 @@ class Warmer:
             return
         self.settings = settings
         self.output = os.path.realpath(settings["OUTPUT_PATH"])
+        self.output_given = os.path.abspath(settings["OUTPUT_PATH"])
         self.cache = str(cache_folder(settings))
         self.extensions = extensions_of(settings)
 
     def written(self, path, context=None) -> None:
         if self.settings is None or os.path.splitext(path)[1] not in self.extensions:
             return
-        full = os.path.realpath(path)
-        if not full.startswith(self.output + os.sep):
+        full, output = os.path.abspath(path), self.output_given  # realpath: a system call per folder
+        if not full.startswith(output + os.sep):
+            full, output = os.path.realpath(path), self.output
+            if not full.startswith(output + os.sep):
+                return
+        relative = full[len(output) + 1:].replace(os.sep, "/")
+        self.batch.append((full, None, self.cache, quality_for(relative)))
+        if len(self.batch) >= self.BATCH:
+            self._submit()
+
+    def _submit(self) -> None:
+        if not self.batch:
             return
         if self.pool is None:
             self.pool = multiprocessing.get_context("fork").Pool(os.cpu_count() or 1)
-        relative = full[len(self.output) + 1:].replace(os.sep, "/")
-        self.pool.apply_async(compress_into_cache, ((full, None, self.cache, quality_for(relative)),))
+        self.pool.apply_async(compress_all_into_cache, (self.batch,))
+        self.batch = []
 
     def drain(self) -> None:
+        self._submit()
         if self.pool is not None:
             self.pool.close()
             self.pool.join()
             self.pool = None
 
     def close(self) -> None:
+        self.batch = []
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
