@@ -127,17 +127,24 @@ class Bundle:
         copies Pagefind reads ({path: bytes})."""
         digest = hashlib.sha256(json.dumps([importlib.metadata.version("pagefind"), self.glob, self.excludes,
                                             self.headline]).encode())
-        stamps, indexed, copies = {}, set(), {}
+        stamps, bodies, others, copies = {}, {}, {}, {}
         for page in self.files(output):
             rel = page.relative_to(output).as_posix()
             stat = page.stat()
-            data = page.read_bytes()
             stamps[rel] = (stat.st_mtime_ns, stat.st_size)
-            if BODY in data:  # the others, e.g. listings Pelican is still writing, are not read
-                indexed.add(rel)
+            data = page.read_bytes()
+            if BODY in data:
                 if self.headline:
                     data = copies[rel] = headline_page(data)
-                digest.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
+                bodies[rel] = hashlib.sha256(data).digest()
+            else:
+                others[rel] = hashlib.sha256(data).digest()
+        # Pagefind reads only the pages with data-pagefind-body (not, e.g., the listings Pelican is
+        # still writing), or every page when none has it (a site without articles yet).
+        read = bodies or others
+        for rel in sorted(read):
+            digest.update(rel.encode() + b"\0" + read[rel])
+        indexed = set(read)
         return Read(digest.hexdigest(), stamps, indexed), copies
 
     def command(self, site: str, output_path: str) -> list[str]:
@@ -243,7 +250,7 @@ class Indexing:
                         continue
                     log = tempfile.TemporaryFile("w+", encoding="utf-8")  # a file, not a pipe nobody drains
                     site = self.output
-                    if bundle.headline:
+                    if bundle.headline and copies:
                         # Outside the output: the sitemap and the compression walk it meanwhile.
                         site = pathlib.Path(tempfile.mkdtemp(prefix="cchc-tim-kiem-"))
                         self.copies.append(site)
