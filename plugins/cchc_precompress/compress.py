@@ -104,6 +104,7 @@ class Warmer:
         self.pool = None
         self.settings = None
         self.batch: list[tuple] = []
+        self.pending: list = []
 
     def start(self, settings) -> None:
         self.close()
@@ -114,6 +115,10 @@ class Warmer:
         self.output_given = os.path.abspath(settings["OUTPUT_PATH"])
         self.cache = str(cache_folder(settings))
         self.extensions = extensions_of(settings)
+        # The workers are forked now, before the build starts a thread: a process forked while the
+        # search index's thread is inside subprocess.Popen keeps Popen's pipe open, and the build
+        # waited for it for ever (a CI run hung 600 s). The end of the build uses them too (run).
+        self.pool = multiprocessing.get_context("fork").Pool(os.cpu_count() or 1)
 
     def written(self, path, context=None) -> None:
         if self.settings is None or os.path.splitext(path)[1] not in self.extensions:
@@ -129,22 +134,29 @@ class Warmer:
             self._submit()
 
     def _submit(self) -> None:
-        if not self.batch:
-            return
-        if self.pool is None:
-            self.pool = multiprocessing.get_context("fork").Pool(os.cpu_count() or 1)
-        self.pool.apply_async(compress_all_into_cache, (self.batch,))
+        if self.batch and self.pool is not None:
+            self.pending.append(self.pool.apply_async(compress_all_into_cache, (self.batch,)))
         self.batch = []
 
-    def drain(self) -> None:
+    def wait(self) -> None:
+        """Every page handed over so far is compressed (or was seen half-written)."""
         self._submit()
-        if self.pool is not None:
-            self.pool.close()
-            self.pool.join()
-            self.pool = None
+        for job in self.pending:
+            job.wait()
+        self.pending = []
+
+    def run(self, jobs) -> None:
+        """Compress these (path, digest, cache, quality) jobs with the workers, then stop them."""
+        pool = self.pool or multiprocessing.get_context("fork").Pool()
+        try:
+            for _ in pool.imap_unordered(compress_into_cache, jobs, chunksize=4):
+                pass
+        finally:
+            self.pool = pool
+            self.close()
 
     def close(self) -> None:
-        self.batch = []
+        self.batch, self.pending = [], []
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
@@ -181,14 +193,11 @@ def finalized(pelican) -> None:
         if path.suffix in extensions and path.is_file() and path.stat().st_size >= MIN_SIZE:
             quality = quality_for(path.relative_to(output).as_posix())
             files.append((path, hashlib.sha256(path.read_bytes()).hexdigest(), quality))
-    WARMER.drain()
+    WARMER.wait()
     missing = {(digest, quality): path for path, digest, quality in files
                if not all(cache_entry(cache, digest, suffix, quality).exists() for suffix, _ in FORMATS)}
     jobs = [(str(path), digest, str(cache), quality) for (digest, quality), path in missing.items()]
-    if jobs:
-        with multiprocessing.get_context("fork").Pool() as pool:
-            for _ in pool.imap_unordered(compress_into_cache, jobs, chunksize=4):
-                pass
+    WARMER.run(jobs)
     now = time.time()
     for path, digest, quality in files:
         for suffix, _ in FORMATS:
