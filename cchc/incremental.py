@@ -1,33 +1,31 @@
-"""Incremental preview: after one article or page has been saved with only its body changed (or a
-draft with its header too), write again only the files that show it, in well under a second at
-5,000 articles.
+"""Incremental preview: after a save, write again only the files that show what changed, byte for
+byte what a full build of the same sources writes (tests/test_incremental.py, random edits).
 
-Pelican has no incremental mode: every build reads and renders every file (75 s at 5,000 articles
-on the benchmark machine, benchmarks/results.md). `cchc preview` therefore keeps one full build in
-a worker process (cchc.preview) and asks this module to patch it:
+Pelican has no incremental mode: every build reads and renders every file (a minute at 5,000
+articles, benchmarks/results.md). `cchc preview` therefore keeps one full build in a worker process
+(cchc.preview) and asks this module to patch it. There are two ways, the second for what the first
+cannot take:
 
-* While the full build writes, a Tracker records which written file read which article's body:
-  Pelican's memoised `Content.get_content` is wrapped, and so are `Writer.write_file`,
-  `Writer.write_feed` and the `article_writer_finalized` signal (the podcast feed), each of which
-  is kept as a call that can be made again. Listing pages show the required `Summary` line, never
-  the body, so an article's body reaches only its own page and the feeds it is in.
-* On a save, the file is read again with Pelican's own reader, so every `content_object_init`
-  handler runs on it as in a full build (normalisation, checks, photos, `{thu-tuc}` links); then
-  the per-article steps of `all_generators_finalized` run on it alone (link checks, the
-  `[[ma-tran-nhiem-vu]]` block). If anything but the body differs from what the full build had
-  (any metadata, any attribute a plugin derived from it), or the file is new, deleted or not an
-  article or page, the answer is FULL and the preview makes a full build in a new process.
-* Otherwise the new body is put into the existing Article object (the one categories, tags,
-  archives, neighbours and related lists already refer to), its memoised rendering is dropped
-  (Pelican would otherwise keep every version, the memory leak of `pelican -r`), the recorded
-  writes that read it are made again, and its page and the pages that link to its #anchors are
-  link-checked as `cchc build` does. A problem in the new text leaves every file as it was.
-* Pagefind then re-indexes in the background into a new folder that replaces pagefind/ (after
-  the first full build too: the preview does not wait for the search index).
+1. A body edit of one article or page (`Session._update`). While the full build writes, a Tracker
+   records which written file read which item's body: Pelican's memoised `Content.get_content` is
+   wrapped, and so are the writes and the `article_writer_finalized` signal (the podcast feed),
+   each kept as a call that can be made again. The file is read again with Pelican's own reader
+   (every `content_object_init` handler runs), the per-item steps of `all_generators_finalized`
+   run on it alone, and if only the body differs the recorded writes that read it are made again.
+   About 0.1 s at 5,000 articles.
+2. Anything else in articles and pages: a header line (title, date, tags, chuyên mục, summary…),
+   a new or deleted file, several files at once (`Session._rerun`). The build runs again in this
+   process, with every unchanged file taken as read last time (from the attributes the reader gave
+   it, before any handler: `_keep_readings`), so every generator and handler sees what a full
+   build would. Each written file carries what its render read (cchc.dependencies: the template's
+   variables and the items it looked at); a file whose inputs are all the same is not rendered
+   again, a file the run no longer writes is removed. Items keep their identity across runs, so an
+   edited article is the same object, found changed by comparing its state.
 
-tests/test_incremental.py proves that the result is byte for byte a full build of the same
-sources after random body edits. A plugin that adds a handler to a signal this module does not
-replay makes every update FULL (UNKNOWN_HANDLERS), never a wrong page.
+A problem in the new text leaves every file as it was and the next save tries again. Pagefind then
+re-indexes in the background into a new folder that replaces pagefind/. Data files, procedures,
+photos, templates and code still get a full build in a new process. A plugin that adds a handler
+to a signal the body update does not replay turns that way off (UNKNOWN_HANDLERS), never a wrong page.
 """
 
 from __future__ import annotations
@@ -153,17 +151,74 @@ class Tracker:
 _INSTALLED: list[Tracker] = []
 
 
-def install(tracker: Tracker) -> None:
+class Outputs:
+    """Every file the build writes through Pelican's Writer, with what it was made from
+    (cchc.dependencies): in a later run (`Session._rerun`) a file whose inputs are all the same is
+    not rendered again, and a file no longer written is removed."""
+
+    def __init__(self):
+        self.records: dict[str, tuple] = {}  # output path → (template, {name: fingerprint}, entity ids | None)
+        self.reusing = False
+        self.changed: set[int] = set()       # ids of entities that changed or went since the last run
+        self.prints = None
+        self.produced: set[str] = set()
+        self.rendered: list[str] = []
+        self.known: set[int] = set()         # ids of the items whose state is compared between runs
+
+    def begin(self, reusing: bool, changed: set[int] = frozenset()) -> None:
+        from .dependencies import Fingerprints
+
+        self.reusing, self.changed = reusing, changed
+        self.prints = Fingerprints()
+        self.produced, self.rendered = set(), []
+
+    def unchanged(self, path: str, template: str, values) -> bool:
+        """values(name) → the value the render would see. True: skip this write."""
+        old = self.records.get(path)
+        if not self.reusing or old is None or old[0] != template or not old[2] <= self.known:
+            return False
+        if not self.changed.isdisjoint(old[2]):
+            return False
+        of = self.prints.of
+        return all(of(values(name)) == print_ for name, print_ in old[1])
+
+    def note(self, path: str, template: str, rec, values) -> None:
+        of = self.prints.of
+        names = tuple(sorted((name, of(values(name))) for name in rec.names))
+        self.records[path] = (template, names, frozenset(rec.touched))
+        self.rendered.append(path)
+
+    def finish(self) -> list[str]:
+        """The files written by the last run but not by this one (removed by the caller)."""
+        gone = [path for path in self.records if path not in self.produced]
+        for path in gone:
+            del self.records[path]
+        return gone
+
+
+def _missing(values, name):
+    from .dependencies import MISSING
+
+    return values.get(name, MISSING)
+
+
+def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
     """Wraps Pelican's rendering entry points in this process (the preview's worker only)."""
     from pelican import signals
     from pelican.contents import Content
     from pelican.generators import ArticlesGenerator
-    from pelican.utils import memoized
+    from pelican.paginator import Paginator
+    from pelican.utils import memoized, path_to_url, get_relative_path, sanitised_join
     from pelican.writers import Writer
+
+    from . import dependencies
 
     if _INSTALLED:
         raise RuntimeError("cchc.incremental: one session per process")
     _INSTALLED.append(tracker)
+    outputs = outputs if outputs is not None else Outputs()
+    dependencies.install()
+    signals.generator_init.connect(_trace_filters, weak=False)
 
     class TrackedMemoized(memoized):
         def __call__(self, *args):
@@ -172,17 +227,96 @@ def install(tracker: Tracker) -> None:
 
     Content.get_content = TrackedMemoized(Content.__dict__["get_content"].func)
 
-    write_file, write_feed = Writer.write_file, Writer.write_feed
+    write_feed = Writer.write_feed
 
-    def tracked_write_file(self, *args, **kwargs):
-        name = args[0] if args else kwargs["name"]
-        with tracker.scope(("file", name), lambda writer: write_file(writer, *args, **kwargs)):
-            return write_file(self, *args, **kwargs)
+    def skipped(writer, template, localcontext, name, override) -> bool:
+        """A file whose inputs are those of the last run: not rendered, told as written."""
+        path = sanitised_join(writer.output_path, name)
+        key = os.path.normpath(path)
+        if override or path in writer._written_files or not outputs.unchanged(
+                key, template.name, lambda n: _missing(localcontext, n)):
+            return False
+        outputs.produced.add(key)
+        writer._written_files.add(path)
+        signals.content_written.send(path, context=localcontext)
+        return True
 
-    def tracked_write_feed(self, *args, **kwargs):
-        path = args[2] if len(args) > 2 else kwargs.get("path")
-        with tracker.scope(("feed", path), lambda writer: write_feed(writer, *args, **kwargs)):
-            return write_feed(self, *args, **kwargs)
+    def emit(writer, template, context, localcontext, name, override):
+        # Pelican 4.12's Writer.write_file._write_file, noting what the render read.
+        path = sanitised_join(writer.output_path, name)
+        if localcontext["localsiteurl"]:
+            context["localsiteurl"] = localcontext["localsiteurl"]
+        with dependencies.recorded() as rec:
+            output = template.render(localcontext)
+        key = os.path.normpath(path)
+        outputs.note(key, template.name, rec, lambda n: _missing(localcontext, n))
+        outputs.produced.add(key)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with writer._open_w(path, "utf-8", override=override) as handle:
+            handle.write(output)
+        signals.content_written.send(path, context=localcontext)
+
+    def tracked_write_file(self, name, template, context, relative_urls=False, paginated=None,
+                           template_name=None, override_output=False, url=None, **kwargs):
+        # Pelican 4.12's Writer.write_file, with each file going through emit() above.
+        if not name:
+            return
+
+        def local(name, kwargs):
+            localcontext = context.copy()
+            localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
+            if relative_urls:
+                relative_url = path_to_url(get_relative_path(name))
+                localcontext["SITEURL"] = relative_url
+                localcontext["localsiteurl"] = relative_url
+            localcontext["output_file"] = name
+            localcontext.update(kwargs)
+            return localcontext
+
+        def write(name, localcontext):
+            if skipped(self, template, localcontext, name, override_output):
+                return
+            with tracker.scope(("file", name),
+                               lambda writer: emit(writer, template, context, localcontext, name, override_output)):
+                emit(self, template, context, localcontext, name, override_output)
+
+        if paginated is None:
+            paginated = {key: val for key, val in kwargs.items() if key in {"articles", "dates"}}
+        if paginated and template_name in self.settings["PAGINATED_TEMPLATES"]:
+            per_page = self.settings["PAGINATED_TEMPLATES"][template_name] or self.settings["DEFAULT_PAGINATION"]
+            paginators = {key: Paginator(name, url, val, self.settings, per_page) for key, val in paginated.items()}
+            for page_num in range(next(iter(paginators.values())).num_pages):
+                paginated_kwargs = kwargs.copy()
+                for key, paginator in paginators.items():
+                    previous_page = paginator.page(page_num) if page_num > 0 else None
+                    page = paginator.page(page_num + 1)
+                    next_page = paginator.page(page_num + 2) if page_num + 1 < paginator.num_pages else None
+                    paginated_kwargs.update({f"{key}_paginator": paginator, f"{key}_page": page,
+                                             f"{key}_previous_page": previous_page, f"{key}_next_page": next_page})
+                write(page.save_as, local(page.save_as, paginated_kwargs))
+        else:
+            write(name, local(name, kwargs))
+
+    def tracked_write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False,
+                           feed_title=None):
+        shown = list(elements[: self.settings["FEED_MAX_ITEMS"]])
+        key = os.path.normpath(sanitised_join(self.output_path, path)) if path else None
+        inputs = {"elements": shown, "path": path, "url": url, "type": feed_type, "title": feed_title}
+        if key and not override_output and outputs.unchanged(key, "feed", inputs.get):
+            outputs.produced.add(key)
+            return None
+        with tracker.scope(("feed", path), lambda writer: write_feed(writer, elements, context, path, url, feed_type,
+                                                                     override_output, feed_title)):
+            feed = write_feed(self, elements, context, path, url, feed_type, override_output, feed_title)
+        if key:
+            rec = dependencies.Recording()
+            rec.names.update(inputs)
+            for item in shown:
+                if isinstance(item, Content):
+                    rec.touched[id(item)] = item
+            outputs.note(key, "feed", rec, inputs.get)
+            outputs.produced.add(key)
+        return feed
 
     def generate_output(self, writer):
         # ArticlesGenerator.generate_output of Pelican 4.12, with the signal made repeatable.
@@ -196,6 +330,12 @@ def install(tracker: Tracker) -> None:
     ArticlesGenerator.generate_output = generate_output
 
 
+def _trace_filters(generator) -> None:
+    from .dependencies import trace_filters
+
+    trace_filters(generator.env)
+
+
 def forget_rendering(item) -> None:
     """Drops Pelican's memoised renderings of one item (kept for every (item, siteurl) forever)."""
     from pelican.contents import Content
@@ -204,6 +344,48 @@ def forget_rendering(item) -> None:
         cache = Content.__dict__[name].cache
         for key in [key for key in cache if key[0] is item]:
             del cache[key]
+
+
+def _copy_state(item) -> dict:
+    return {key: (value.copy() if isinstance(value, (list, dict, set)) else value)
+            for key, value in item.__dict__.items()}
+
+
+def _restore_state(item, kept: dict) -> None:
+    item.__dict__.clear()
+    item.__dict__.update({key: (value.copy() if isinstance(value, (list, dict, set)) else value)
+                          for key, value in kept.items()})
+
+
+class _Pending(set):
+    """The ids of the items that changed since the last run, worked out on first use (after
+    every generator and handler of the new run finished, before the first page is written)."""
+
+    def __init__(self, session, before: dict):
+        super().__init__()
+        self.session, self.before, self.ready = session, before, False
+
+    def _work_out(self):
+        from .dependencies import Fingerprints, state_of
+
+        self.ready = True
+        generators = self.session.generators
+        context = generators[0].context
+        prints = Fingerprints()
+        now = {}
+        for generator in generators:
+            for attr in ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages",
+                         "translations", "drafts_translations", "hidden_translations"):
+                for item in getattr(generator, attr, []):
+                    now[id(item)] = item
+        for key, (item, before) in self.before.items():
+            if key not in now or state_of(item, prints, context) != before:
+                self.add(key)
+
+    def isdisjoint(self, other):
+        if not self.ready:
+            self._work_out()
+        return super().isdisjoint(other)
 
 
 # ---- comparing two readings of one file -------------------------------------------------------------
@@ -257,7 +439,11 @@ class Session:
         self.content, self.output, self.siteurl = content, output, siteurl
         self.cache, self.search = cache, search
         self.tracker = Tracker()
-        install(self.tracker)
+        self.outputs = Outputs()
+        install(self.tracker, self.outputs)
+        self.pristine = {}                      # id → (item, its attributes as read, before any handler)
+        self.states = {}                        # id → (item, cchc.dependencies.state_of at the end of the last run)
+        self.stale = False                      # a run stopped half-way: the next update is a run too
         self.generators = None
         self.pelican = None
         self.fragment_links = {}               # built page → pages it links to with #anchors
@@ -291,6 +477,8 @@ class Session:
         for leftover in self.output.glob(".tim-kiem-*"):  # an index the preview was stopped in
             shutil.rmtree(leftover, ignore_errors=True)
         signals.all_generators_finalized.connect(self._keep_generators)
+        self._keep_readings()
+        self.outputs.begin(reusing=False)
         # The search index is made after the swap, in the background, as after an update: the
         # preview shows the new pages without waiting for Pagefind (14 s at 5,000 articles).
         override = {"PATH": str(self.content), "CCHC_SEARCH": False, **site_overrides(self.siteurl)}
@@ -303,13 +491,7 @@ class Session:
             return False
         build.print_notices(settings)
         self._relocate(str(built_in[0]), str(self.output))
-        self.context = self.generators[0].context
-        self.by_source = {}
-        for generator in self.generators:
-            for attr in ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages"):
-                for item in getattr(generator, attr, []):
-                    self.by_source[os.path.realpath(item.source_path)] = (generator, item)
-        self.generated_key = {id(item): key for key, item in self.context["generated_content"].items()}
+        self._index_items()
         self._index_fragment_links()
         unknown = unknown_handlers()
         if unknown:
@@ -317,6 +499,134 @@ class Session:
         self._schedule_search()
         print(f"Đã dựng xong trang vào {self.output}", flush=True)
         return True
+
+    def _index_items(self) -> None:
+        from .dependencies import Fingerprints, state_of
+
+        self.context = self.generators[0].context
+        self.by_source = {}
+        for generator in self.generators:
+            for attr in ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages",
+                         "translations", "drafts_translations", "hidden_translations"):
+                for item in getattr(generator, attr, []):
+                    self.by_source[os.path.realpath(item.source_path)] = (generator, item)
+        self.generated_key = {id(item): key for key, item in self.context["generated_content"].items()}
+        prints = Fingerprints()
+        self.states = {id(item): (item, state_of(item, prints, self.context)) for _g, item in self.by_source.values()}
+        self.outputs.known = set(self.states)
+        alive = set(self.states)
+        self.pristine = {key: value for key, value in self.pristine.items() if key in alive}
+
+    def _keep_readings(self) -> None:
+        """Keeps each item's attributes as Pelican's reader left them (content_object_init handlers
+        included), so a later run starts every kept item from what a full build would read."""
+        from pelican.contents import Content
+        from pelican.readers import Readers
+
+        if getattr(Readers.read_file, "_cchc_keeps", False):
+            return
+        read_file = Readers.read_file
+        session = self
+
+        def keeping_read_file(self, *args, **kwargs):
+            item = read_file(self, *args, **kwargs)
+            if isinstance(item, Content):
+                session.pristine[id(item)] = (item, _copy_state(item))
+            return item
+
+        keeping_read_file._cchc_keeps = True
+        Readers.read_file = keeping_read_file
+
+    def _rerun_if_content(self, paths: list[str]) -> Outcome:
+        """Articles and pages (new, deleted, any change): a run of the build that renders only what
+        changed. Anything else (data, procedures, photos): a full build."""
+        settings = self.pelican.settings
+
+        def under(path, folders):
+            folders = [os.path.realpath(os.path.join(str(self.content), f)) for f in folders]
+            return any(path == f or path.startswith(f + os.sep) for f in folders)
+
+        for path in paths:
+            ours = any(under(path, settings[f"{kind}_PATHS"]) and not under(path, settings[f"{kind}_EXCLUDES"])
+                       for kind in ("ARTICLE", "PAGE"))
+            if not ours or not path.endswith(".md"):
+                return Outcome(FULL, "tệp không phải bài hoặc trang: " + os.path.relpath(path, str(self.content)))
+        return self._rerun(paths)
+
+    def _rerun(self, paths: list[str]) -> Outcome:
+        """Runs the build again in this process: every file but `paths` is taken as read last time,
+        and a page is rendered only when what it showed changed (cchc.dependencies)."""
+        from pelican.contents import Content
+        from pelican.readers import Readers
+
+        from . import build
+        from .errors import ContentError
+
+        gone = set(paths)
+        kept = {source: item for source, (_g, item) in self.by_source.items() if source not in gone}
+        edited = {source: item for source, (_g, item) in self.by_source.items() if source in gone}
+        session = self
+        for item in kept.values():
+            _restore_state(item, self.pristine[id(item)][1])
+        previous = (self.generators, self.context, self.by_source, self.states)  # alive: ids stay unique
+        for name in ("get_content", "get_summary"):
+            Content.__dict__[name].cache.clear()
+        read_file = Readers.read_file
+
+        def reusing_read_file(self, base_path, path, content_class=None, *args, **kwargs):
+            source = os.path.realpath(os.path.join(base_path, path))
+            item = kept.get(source)
+            if item is not None and (content_class is None or type(item) is content_class):
+                return item
+            new = read_file(self, base_path, path, content_class, *args, **kwargs)
+            old = edited.get(source)
+            if old is not None and type(old) is type(new):
+                # The item keeps its identity (the lists, neighbours and pages that show it refer
+                # to it): what changed in it is found by comparing its state (cchc.dependencies).
+                old.__dict__.clear()
+                old.__dict__.update(new.__dict__)
+                session.pristine[id(old)] = (old, session.pristine.pop(id(new))[1])
+                return old
+            return new
+
+        settings = self.pelican.settings
+        state.of(settings).new_run()
+        self.stale = True
+        Readers.read_file = reusing_read_file
+        try:
+            # Which items changed is known only after every handler ran: the outputs compare it
+            # when asked (Outputs.unchanged), which first happens once all generators finished.
+            self.outputs.begin(reusing=True, changed=_Pending(self, previous[3]))
+            self.pelican.run()
+        except ContentError as error:
+            print(str(error), file=sys.stderr, flush=True)
+            return Outcome(PROBLEMS, "lỗi trong nội dung")
+        finally:
+            Readers.read_file = read_file
+        if os.environ.get("CCHC_DEBUG_RERUN"):  # how much a run rendered, for measuring
+            print(f"Rerun: rendered {len(self.outputs.rendered)} of {len(self.outputs.produced)} files.",
+                  file=sys.stderr, flush=True)
+        for path in self.outputs.finish():
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
+        del previous
+        self._index_items()
+        rendered = [p for p in self.outputs.rendered if p.endswith(".html")]
+        written = state.of(self.context).written
+        from .linkcheck import broken_links, fragment_targets
+
+        broken = broken_links(str(self.output), self.siteurl, {p: written.get(p, "") for p in rendered})
+        for page in rendered:
+            if os.path.exists(page):
+                self._set_fragment_links(page, fragment_targets(page, str(self.output), self.siteurl))
+        if broken:
+            print(str(ContentError(broken)), file=sys.stderr, flush=True)
+            return Outcome(PROBLEMS, "liên kết hỏng")
+        self.stale = False
+        self.outputs.reusing = False
+        build.print_notices(settings)
+        self._schedule_search()
+        return Outcome(DONE, written=len(self.outputs.rendered))
 
     def _relocate(self, built_in: str, output: str) -> None:
         """The build wrote into a fresh folder that now has the output's name: point every path
@@ -328,6 +638,10 @@ class Session:
         moved = {os.path.join(output, os.path.relpath(page, built_in)): source for page, source in written.items()}
         written.clear()
         written.update(moved)
+        records = self.outputs.records
+        moved_records = {os.path.join(output, os.path.relpath(page, built_in)): record for page, record in records.items()}
+        records.clear()
+        records.update(moved_records)
         self.generators[0].context["OUTPUT_PATH"] = self.pelican.settings["OUTPUT_PATH"] = output
 
     def _index_fragment_links(self) -> None:
@@ -364,14 +678,14 @@ class Session:
 
         if self.disabled:
             return Outcome(FULL, self.disabled)
-        if len(paths) != 1:
-            return Outcome(FULL, f"{len(paths)} tệp thay đổi")
+        if self.stale or len(paths) != 1:
+            return self._rerun_if_content(paths)
         path = paths[0]
         if path not in self.by_source or not os.path.isfile(path):
-            return Outcome(FULL, "tệp mới, bị xóa hoặc không phải bài/trang")
+            return self._rerun_if_content(paths)
         generator, old = self.by_source[path]
         if old.source_path in self.tracker.unscoped:
-            return Outcome(FULL, "nội dung bài được dùng ngoài trang của nó")
+            return self._rerun_if_content(paths)
         context = self.context
         problems, notices = state.of(context).problems, state.of(context).notices
         problems.clear()
@@ -385,7 +699,7 @@ class Session:
             context_signal=signals.page_generator_context if page else signals.article_generator_context,
             context_sender=generator)
         if isinstance(new, SkipStub) or not new.is_valid():
-            return Outcome(FULL, "tệp không đọc được như một bài")
+            return self._rerun_if_content(paths)
         new.refresh_metadata_intersite_links()
         # A draft is shown on its own page only (ban-nhap/…: no listing, feed, neighbour, related
         # list, task count or search index has it), so while it stays a draft at the same address
@@ -393,10 +707,10 @@ class Session:
         draft = old.status == new.status == "draft" and old.save_as == new.save_as and old.url == new.url
         changed = None if draft else difference(old, new)
         if changed:
-            return Outcome(FULL, f"phần khai báo thay đổi ({changed})")
+            return self._rerun_if_content(paths)
         linked = new.get_static_links() - context["static_links"] - set(context["static_content"])
         if linked:
-            return Outcome(FULL, "liên kết tới tệp mới")
+            return self._rerun_if_content(paths)
 
         # The steps of all_generators_finalized, in their order, on this item (and on the items
         # whose {filename} links point into it, since its #anchors may have changed).
@@ -427,6 +741,7 @@ class Session:
         else:
             old._content = new._content
         keys = sorted(self.tracker.readers.get(old.source_path, ()), key=repr)
+        self.outputs.begin(reusing=False)
         written = self._replay(old, keys)
         broken = self._check_built_links(old)
         if broken:
@@ -435,6 +750,13 @@ class Session:
             self._replay(old, keys)
             print(str(ContentError(broken)), file=sys.stderr, flush=True)
             return Outcome(PROBLEMS, "liên kết hỏng")
+        # What a later run compares: this item as read now, and as its pages show it now.
+        from .dependencies import Fingerprints, state_of
+
+        read = self.pristine.pop(id(new), None)
+        if read is not None:
+            self.pristine[id(old)] = (old, read[1] if draft else {**self.pristine[id(old)][1], "_content": new._content})
+        self.states[id(old)] = (old, state_of(old, Fingerprints(), context))
         if notices:
             from . import build
 

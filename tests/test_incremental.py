@@ -107,14 +107,84 @@ def test_random_body_edits_give_the_same_files_as_a_full_build(preview, tmp_path
         assert_same(built_files(preview.output), full_build(preview.content, tmp_path / f"full-{round_}", tmp_path / f"cache-{round_}"))
 
 
-def test_a_changed_header_gets_a_full_build(preview, tmp_path):
+def header_edits(rng: random.Random, content: pathlib.Path):
+    """What editors change besides the text: header lines, new articles and pages, deletions."""
+    categories = sorted({m for p in (content / "articles").rglob("*.md")
+                         for m in re.findall(r"^Category: (.*)$", p.read_text("utf-8"), flags=re.M)})
+    tags = ["hộ kinh doanh", "dịch vụ công trực tuyến", "chuyển đổi số", "một cửa", "Hòa giải cơ sở", "thanh niên"]
+
+    def header(text, key, value):
+        if re.search(rf"^{key}: .*$", text, flags=re.M):
+            return re.sub(rf"^{key}: .*$", lambda _m: f"{key}: {value}", text, count=1, flags=re.M)
+        head, _, body = text.partition("\n\n")
+        return f"{head}\n{key}: {value}\n\n{body}"
+
+    def title(path):
+        text = path.read_text("utf-8")
+        path.write_text(re.sub(r"^Title: (.*)$", lambda m: f"Title: {m.group(1)} (cập nhật {rng.randint(1, 99)})", text,
+                               count=1, flags=re.M), "utf-8")
+
+    def date(path):  # sometimes the very minute of another article: ties are ordered by path
+        others = [re.search(r"^Date: (.*)$", p.read_text("utf-8"), flags=re.M).group(1)
+                  for p in (content / "articles").rglob("*.md")]
+        value = rng.choice(others) if rng.random() < 0.5 else \
+            f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d} {rng.choice(['07:30', '08:00', '14:00', '16:15'])}"
+        path.write_text(header(path.read_text("utf-8"), "Date", value), "utf-8")
+
+    def tag_list(path):
+        path.write_text(header(path.read_text("utf-8"), "Tags", ", ".join(rng.sample(tags, rng.randint(1, 3)))), "utf-8")
+
+    def category(path):
+        path.write_text(header(path.read_text("utf-8"), "Category", rng.choice(categories)), "utf-8")
+
+    def summary(path):
+        path.write_text(header(path.read_text("utf-8"), "Summary",
+                               f"Tóm tắt mới số {rng.randint(1, 999)}: người dân làm thủ tục nhanh hơn tại phường."),
+                        "utf-8")
+
+    def new_article(path):
+        slug = f"bai-moi-{rng.randint(1000, 9999)}"
+        text = re.sub(r"^Title: (.*)$", lambda m: f"Title: Bài mới {slug[-4:]}: {m.group(1)}", path.read_text("utf-8"),
+                      count=1, flags=re.M)
+        (path.parent / f"{slug}.md").write_text(text, "utf-8")
+
+    def delete(path):  # (deleting a file another links to is a mistake: tested on its own)
+        linked = any(path.name in other.read_text("utf-8") for other in content.rglob("*.md") if other != path)
+        if not linked and "ke-hoach" not in path.name:  # the plan's own page is linked from the task pages
+            path.unlink()
+
+    return [title, date, tag_list, category, summary, new_article, delete]
+
+
+def test_random_header_edits_new_and_deleted_files_give_the_same_files_as_a_full_build(preview, tmp_path):
+    rng = random.Random(20261130)
+    edits = header_edits(rng, preview.content)
+    for round_ in range(3):
+        for _ in range(5):
+            sources = sorted((preview.content / "articles").rglob("*.md")) + sorted((preview.content / "pages").glob("*.md"))
+            path = rng.choice(sources)
+            edit = rng.choice(edits[:5] if path.parent.name == "pages" and rng.random() < 0.7 else edits)
+            edit(path)
+            outcome = preview.rebuild()
+            assert outcome in ("update", "unchanged"), (path.name, edit.__name__, preview.log.read_text("utf-8")[-3000:])
+        assert_same(built_files(preview.output), full_build(preview.content, tmp_path / f"full-{round_}",
+                                                            tmp_path / f"cache-{round_}"))
+
+
+def test_a_changed_header_is_an_update_that_renders_only_what_shows_it(preview, tmp_path):
     path = preview.content / "articles" / "2026" / "thanh-toan-truc-tuyen-le-phi-ho-tich.md"
     text = path.read_text("utf-8")
+    before = built_files(preview.output)
     path.write_text(re.sub(r"^Title: .*$", "Title: Thanh toán trực tuyến lệ phí hộ tịch ngay tại nhà", text, count=1,
                            flags=re.M), "utf-8")
-    assert preview.rebuild() == "full"
-    assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
-    # and the new worker updates the next body edit by itself
+    assert preview.rebuild() == "update"
+    after = built_files(preview.output)
+    assert_same(after, full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    # its page, its neighbours, listings, feeds, the plan's task pages and reports that show its title
+    assert any(name.endswith("thanh-toan-truc-tuyen-le-phi-ho-tich/index.html") for name in changed)
+    assert "lien-he/index.html" not in changed and len(changed) < len(after) / 3, changed
+    # and the next body edit is the quick update again
     path.write_text(path.read_text("utf-8") + "\nThêm một câu vào cuối bài.\n", "utf-8")
     assert preview.rebuild() == "update"
     assert "Thêm một câu vào cuối bài." in (preview.output / "tin-tuc").joinpath(
@@ -149,14 +219,14 @@ def test_a_mistake_in_the_body_writes_nothing_and_says_where(preview, added, mes
     assert built_files(preview.output) != before
 
 
-def test_new_deleted_and_non_markdown_files_get_a_full_build(preview):
+def test_new_and_deleted_articles_are_updates_and_other_files_a_full_build(preview):
     new = preview.content / "articles" / "2026" / "bai-moi-them.md"
     source = preview.content / "articles" / "2026" / "thanh-toan-truc-tuyen-le-phi-ho-tich.md"
     new.write_text(source.read_text("utf-8").replace("Title: ", "Title: Bản mới: ", 1), "utf-8")
-    assert preview.rebuild() == "full"
+    assert preview.rebuild() == "update"
     assert list(preview.output.glob("tin-tuc/*/*/bai-moi-them/index.html"))
     new.unlink()
-    assert preview.rebuild() == "full"
+    assert preview.rebuild() == "update"
     assert not list(preview.output.glob("tin-tuc/*/*/bai-moi-them/index.html"))
     data = preview.content / "data" / "chuyen-muc.yaml"
     data.write_text(data.read_text("utf-8") + "\n", "utf-8")

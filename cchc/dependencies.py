@@ -1,0 +1,240 @@
+"""What each written file was made from, so that the preview's next run of the build renders again
+only the files whose inputs changed (cchc.incremental, `Session.rerun`).
+
+Pelican has no dependency graph, and none of the generators says what a template will read. This
+module finds out while a page is rendered, in the preview's worker only:
+
+* names: every variable a template (and the macros and templates it imports with context) looks
+  up, through Jinja's `Context.resolve_or_missing`;
+* entities: every article or page (pelican.contents.Content) whose attributes a template reads,
+  through `Environment.getattr`/`getitem`, or that is handed to one of our filters.
+
+A written file is then the same in the next run when (1) the values of its names are the same,
+compared with `Fingerprints` (articles and pages by identity, anything else by value), and
+(2) none of the entities it read changed (`state_of`: every attribute, the items its
+{filename} links point to included). Rendering is a function of those inputs, so a file whose
+inputs are equal is byte for byte what rendering it again would give; tests/test_incremental.py
+checks this against full builds after random edits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import types
+
+from .settings import STATE_KEY
+
+MISSING = ("missing",)
+
+
+class Recording:
+    """The names and entities one render read."""
+
+    __slots__ = ("names", "touched")
+
+    def __init__(self):
+        self.names: set[str] = set()
+        self.touched: dict[int, object] = {}
+
+
+_ACTIVE: list[Recording | None] = [None]
+
+
+def recording() -> Recording | None:
+    return _ACTIVE[0]
+
+
+class recorded:
+    """with recorded() as rec: render(...) — rec holds what the render read."""
+
+    def __enter__(self) -> Recording:
+        self.previous = _ACTIVE[0]
+        rec = _ACTIVE[0] = Recording()
+        return rec
+
+    def __exit__(self, *exc):
+        _ACTIVE[0] = self.previous
+        return False
+
+
+def _entity_class():
+    from pelican.contents import Content
+
+    return Content
+
+
+def touch(value) -> None:
+    rec = _ACTIVE[0]
+    if rec is None:
+        return
+    content = _entity_class()
+    if isinstance(value, content):
+        rec.touched[id(value)] = value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            if isinstance(item, content):
+                rec.touched[id(item)] = item
+
+
+_INSTALLED = []
+
+
+def install() -> None:
+    """Hooks Jinja in this process (the preview's worker) so renders inside `recorded()` are traced.
+    Outside a recording each hook costs one list lookup."""
+    if _INSTALLED:
+        return
+    _INSTALLED.append(True)
+    from jinja2 import Environment
+    from jinja2.runtime import Context
+
+    content = _entity_class()
+    resolve, get_attr, get_item = Context.resolve_or_missing, Environment.getattr, Environment.getitem
+
+    def resolve_or_missing(self, key):
+        rec = _ACTIVE[0]
+        if rec is not None:
+            rec.names.add(key)
+        return resolve(self, key)
+
+    def getattr_(self, obj, attribute):
+        rec = _ACTIVE[0]
+        if rec is not None and isinstance(obj, content):
+            rec.touched[id(obj)] = obj
+        return get_attr(self, obj, attribute)
+
+    def getitem(self, obj, argument):
+        rec = _ACTIVE[0]
+        if rec is not None and isinstance(obj, content):
+            rec.touched[id(obj)] = obj
+        return get_item(self, obj, argument)
+
+    Context.resolve_or_missing = resolve_or_missing
+    Environment.getattr = getattr_
+    Environment.getitem = getitem
+
+
+def trace_filters(env) -> None:
+    """Our filters and globals (not Jinja's own, which read attributes through the hooks above)
+    may read an article handed to them: that article counts as read."""
+    for table in (env.filters, env.globals):
+        for name, func in list(table.items()):
+            if not callable(func) or getattr(func, "_cchc_traced", False) or isinstance(func, type):
+                continue
+            module = getattr(func, "__module__", "") or ""
+            if module.startswith("jinja2"):
+                continue
+            table[name] = _traced(func)
+
+
+def _traced(func):
+    @functools.wraps(func)
+    def traced(*args, **kwargs):
+        if _ACTIVE[0] is not None:
+            for arg in args:
+                touch(arg)
+            for arg in kwargs.values():
+                touch(arg)
+        return func(*args, **kwargs)
+
+    traced._cchc_traced = True
+    for marker in ("jinja_pass_arg",):  # @pass_context / @pass_environment
+        if hasattr(func, marker):
+            setattr(traced, marker, getattr(func, marker))
+    return traced
+
+
+# ---- comparing values -----------------------------------------------------------------------------
+
+_PLAIN = (str, int, float, bool, bytes, dt.date, dt.datetime, dt.time, type(None))
+_OPAQUE = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.ModuleType, type,
+           functools.partial)
+
+
+class Fingerprints:
+    """Hashable values equal exactly when two inputs render the same, within one session: articles
+    and pages by identity (their own changes are found by `state_of`), everything else by value.
+    Memoised by identity for one run (keeps a reference to each value, so identities stay unique)."""
+
+    def __init__(self):
+        self.memo: dict[int, tuple[object, object]] = {}
+        self.stack: list[int] = []
+        self.open: set[int] = set()
+        self.content = _entity_class()
+        from pelican.urlwrappers import URLWrapper
+
+        self.wrapper = URLWrapper
+
+    def of(self, value):
+        if isinstance(value, _PLAIN):
+            return value
+        key = id(value)
+        hit = self.memo.get(key)
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        stack = self.stack
+        if key in self.open:  # a value that contains itself: named by how far up it is
+            return ("cycle", len(stack) - stack.index(key))
+        self.open.add(key)
+        stack.append(key)
+        try:
+            result = self._compute(value)
+        finally:
+            stack.pop()
+            self.open.discard(key)
+        self.memo[key] = (value, result)
+        return result
+
+    def _compute(self, value):
+        # The settings (and the build's state in them) are the same for the whole preview session:
+        # a settings or code change starts a new worker.
+        if isinstance(value, dict) and STATE_KEY in value or type(value).__name__ == "BuildState":
+            return ("settings",)
+        if isinstance(value, self.content):
+            return ("entity", id(value))
+        if isinstance(value, self.wrapper):  # Category, Tag: equal by slug, shown by name
+            return ("wrapper", type(value).__name__, value.name, value.slug)
+        if isinstance(value, (list, tuple)):
+            return (type(value).__name__, *[self.of(item) for item in value])
+        if isinstance(value, dict):
+            return ("dict", *sorted(((repr(k), self.of(v)) for k, v in value.items()), key=lambda kv: kv[0]))
+        if isinstance(value, (set, frozenset)):
+            return ("set", *sorted(repr(self.of(item)) for item in value))
+        if isinstance(value, _OPAQUE) or callable(value) and not hasattr(value, "__dict__"):
+            return ("opaque", id(value))
+        if isinstance(value, re.Pattern):
+            return ("pattern", value.pattern, value.flags)
+        if hasattr(value, "__dict__"):
+            return ("object", type(value).__qualname__, self.of(vars(value)))
+        if hasattr(value, "__slots__"):
+            return ("object", type(value).__qualname__,
+                    *[self.of(getattr(value, name, MISSING)) for name in value.__slots__])
+        return ("opaque", id(value))
+
+
+# Attributes that are not what an item is: the shared context, the settings, Pelican's caches.
+_NOT_STATE = {"_context", "settings"}
+_FILENAME_LINK = re.compile(r"\{(?:filename|attach)\}([^\"'\s#?<>)]+)")
+
+
+def state_of(item, prints: Fingerprints, context) -> tuple:
+    """Everything an item's page can show of it: its attributes, and the address of every item its
+    text links to with {filename} (whose page, date or slug can change without this item changing)."""
+    parts = [(key, prints.of(value)) for key, value in sorted(item.__dict__.items()) if key not in _NOT_STATE]
+    text = item.__dict__.get("_content") or ""
+    if "{" in text:
+        import os
+        import posixpath
+        from urllib.parse import unquote
+
+        generated = context.get("generated_content", {})
+        folder = posixpath.dirname(item.relative_source_path.replace(os.sep, "/"))
+        for match in _FILENAME_LINK.finditer(text):
+            value = unquote(match.group(1))
+            path = value[1:] if value.startswith("/") else posixpath.normpath(posixpath.join(folder, value))
+            target = generated.get(path)
+            parts.append(("link", path, None if target is None else
+                          (getattr(target, "url", None), getattr(target, "save_as", None))))
+    return tuple(parts)
