@@ -8,8 +8,9 @@ a worker process (cchc.preview) and asks this module to patch it:
 
 * While the full build writes, a Tracker records which written file read which article's body:
   Pelican's memoised `Content.get_content` is wrapped, and so are `Writer.write_file`,
-  `Writer.write_feed` and the `article_writer_finalized` signal (the podcast feed), each of which
-  is kept as a call that can be made again. Listing pages show the required `Summary` line, never
+  `Writer.write_feed` (every feed: cchc/feeds.py's FeedWriter inherits it) and the
+  `article_writer_finalized` signal (the podcast feed is written with write_feed inside it), each
+  of which is kept as a call that can be made again. Listing pages show the required `Summary` line, never
   the body, so an article's body reaches only its own page and the feeds it is in.
 * On a save, the file is read again with Pelican's own reader, so every `content_object_init`
   handler runs on it as in a full build (normalisation, checks, photos, `{thu-tuc}` links); then
