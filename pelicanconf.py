@@ -90,6 +90,8 @@ PAGINATION_PATTERNS = (
 NEWEST_FIRST_ARCHIVES = True
 
 # ---- feeds: each taxonomy in its own folder (no category/tag path collisions) ------------------
+# Every feed is written by cchc/feeds.py (plugins/cchc_feeds). The procedure feed's and the
+# podcast's titles and the names the pages give the feeds are CCHC_*_TITLE settings (cchc/settings.py).
 # FEED_DOMAIN is left out: Pelican sets it to SITEURL, also to an overridden one.
 FEED_ALL_ATOM = "feeds/tat-ca.atom.xml"
 FEED_ALL_RSS = "feeds/tat-ca.rss.xml"
@@ -139,7 +141,7 @@ PLUGINS = [
     "cchc_finder",       # the procedure finder's data (content/data/tu-khoa-thu-tuc.yaml); after cchc_procedures
     "cchc_plan",         # task matrix, progress, reports, exports (content/data/ke-hoach.yaml)
     "cchc_podcast",      # the radio programmes as a podcast feed (enclosures, iTunes tags)
-    "cchc_feeds",        # valid RSS guids, feed language, absolute URLs in entries
+    "cchc_feeds",        # every feed by cchc/feeds.py's writer: language, RSS guids, absolute URLs
     "cchc_redirects",    # old addresses (dia_chi_cu) keep working: pages + nginx map
     "cchc_sitemap",      # sitemap.xml and robots.txt for every page written
     "cchc_search",       # Pagefind index of articles, pages and procedures (after writing)

@@ -8,7 +8,8 @@ cannot take:
 
 1. A body edit of one article or page (`Session._update`). While the full build writes, a Tracker
    records which written file read which item's body: Pelican's memoised `Content.get_content` is
-   wrapped, and so are the writes and the `article_writer_finalized` signal (the podcast feed),
+   wrapped, and so are the writes (every feed too: cchc/feeds.py's FeedWriter inherits
+   `Writer.write_feed`) and the `article_writer_finalized` signal (the podcast feed),
    each kept as a call that can be made again. The file is read again with Pelican's own reader
    (every `content_object_init` handler runs), the per-item steps of `all_generators_finalized`
    run on it alone, and if only the body differs the recorded writes that read it are made again.

@@ -11,11 +11,15 @@ import feedparser
 from lxml import etree
 from lxml import html as lxml_html
 
-from cchc import data
+from cchc import data, settings
 from conftest import ROOT, SHARED, SITEURL, moved, page, url_to_path
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITE_DATA = data.load(str(ROOT / "content" / "data"))
+# The names of the feeds (cchc/feeds.py): each written once, in cchc/settings.py's table.
+TITLE_KEYS = ["CCHC_FEED_ALL_TITLE", "CCHC_CATEGORY_FEED_TITLE", "CCHC_TAG_FEED_TITLE", "CCHC_PROCEDURE_FEED_TITLE",
+              "CCHC_PODCAST_TITLE"]
+TITLES = {key: settings.SETTINGS[key].default for key in TITLE_KEYS}
 
 
 def feeds(site):
@@ -165,3 +169,71 @@ def test_podcast_feed_of_the_radio_programmes(site):
     parsed = feedparser.parse(str(site / "feeds" / "phat-thanh.rss.xml"))
     assert not parsed.bozo
     assert all(entry.enclosures and entry.enclosures[0].type == "audio/mpeg" for entry in parsed.entries)
+
+
+def test_every_feed_follows_the_site_rules(site):
+    """cchc/feeds.py's rules on every feed written, Pelican's and the plugins' alike: the site's
+    language, tag: ids that say they are not links, absolute links everywhere, a typed self link."""
+    written = {str(p.relative_to(site)) for p in feeds(site)}
+    assert {"feeds/phat-thanh.rss.xml", "feeds/thu-tuc.atom.xml", "feeds/thu-tuc.rss.xml"} <= written
+    tag_id = re.compile(r"^tag:cchc\.chilinh\.haiphong\.gov\.vn,20\d\d-\d\d-\d\d:/\S+$")
+    for path in feeds(site):
+        root = etree.parse(str(path)).getroot()
+        address = f"{SITEURL}/{path.relative_to(site)}"
+        if root.tag == "rss":
+            channel = root.find("channel")
+            assert channel.findtext("language") == "vi", path
+            assert channel.find(ATOM + "link").get("href") == address
+            assert channel.find(ATOM + "link").get("type") == "application/rss+xml"
+            items = channel.findall("item")
+            ids = [(i.find("guid").text, i.find("guid").get("isPermaLink")) for i in items]
+            assert all(tag_id.match(guid) and permalink == "false" for guid, permalink in ids), path
+            links = [channel.findtext("link"), *(i.findtext("link") for i in items),
+                     *(e.get("url") for e in channel.iter("enclosure"))]
+            html_parts = [i.findtext("description") for i in items]
+        else:
+            assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "vi", path
+            assert root.find(ATOM + "link[@rel='self']").get("href") == address
+            entries = root.findall(ATOM + "entry")
+            assert all(tag_id.match(e.findtext(ATOM + "id")) for e in entries), path
+            links = [l.get("href") for l in root.iter(ATOM + "link")]
+            html_parts = [e.findtext(ATOM + tag) for e in entries for tag in ("content", "summary")]
+        assert all(link.startswith(SITEURL + "/") for link in links), (path, links)
+        for part in filter(None, html_parts):
+            fragment = lxml_html.fragment_fromstring(part, create_parent="div")
+            for url in fragment.xpath("//@href | //@src | //@poster"):
+                assert re.match(r"^(https?:|mailto:|tel:|#)", url), (path, url)
+            for srcset in fragment.xpath("//@srcset"):
+                assert all(c.split()[0].startswith(SITEURL) for c in srcset.split(",")), (path, srcset)
+
+
+def test_feed_titles_are_named_once():
+    """A feed's title or its name on the pages is written in cchc/settings.py and nowhere else: the
+    feed writer and the templates read the setting."""
+    sources = [*(ROOT / "cchc").rglob("*.py"), *(ROOT / "plugins").rglob("*.py"),
+               *(ROOT / "theme" / "templates").rglob("*.html"), ROOT / "pelicanconf.py", ROOT / "publishconf.py"]
+    texts = {path.relative_to(ROOT).as_posix(): path.read_text(encoding="utf-8") for path in sources}
+    for key, title in TITLES.items():
+        written = {name: text.count(title) for name, text in texts.items() if title in text}
+        assert written == {"cchc/settings.py": 1}, (key, written)
+    # No template names a feed with a text of its own: the first item of each (title, atom, rss) is a setting.
+    for name, text in texts.items():
+        if name.startswith("theme/"):
+            assert not re.search(r"""feed_(?:links|list)\(\[\(\s*["']""", text), name
+
+
+def test_feed_titles_in_the_feeds_and_on_the_pages(site):
+    sitename = "Cải cách hành chính – Phường Chí Linh"
+    procedures = TITLES["CCHC_PROCEDURE_FEED_TITLE"]
+    for name in ("thu-tuc.atom.xml", "thu-tuc.rss.xml"):
+        assert feedparser.parse(str(site / "feeds" / name)).feed.title == f"{sitename} - {procedures}"
+    assert feedparser.parse(str(site / "feeds" / "phat-thanh.rss.xml")).feed.title == TITLES["CCHC_PODCAST_TITLE"]
+    for path in ("thu-tuc/index.html", "thu-tuc/1-001193/index.html"):
+        titles = page(site / path).xpath("//head/link[@rel='alternate']/@title")
+        assert f"{procedures} (Atom)" in titles and f"{procedures} (RSS)" in titles, path
+    assert procedures in page(site / "theo-doi" / "index.html").xpath("//h3/text()")
+    category = next(iter(SITE_DATA.categories))
+    doc = page(site / "chuyen-muc" / category.code / "index.html")
+    assert TITLES["CCHC_CATEGORY_FEED_TITLE"].format(name=category.name) + " (RSS)" in doc.xpath(
+        "//head/link[@rel='alternate']/@title")
+    assert f"{TITLES['CCHC_FEED_ALL_TITLE']} – {sitename} (Atom)" in doc.xpath("//head/link[@rel='alternate']/@title")

@@ -191,6 +191,16 @@ def test_a_changed_header_is_an_update_that_renders_only_what_shows_it(preview, 
         *_url_of(preview.output, "thanh-toan-truc-tuyen-le-phi-ho-tich")).read_text("utf-8")
 
 
+def test_an_edit_of_a_radio_programme_rewrites_the_podcast_feed(preview, tmp_path):
+    """The podcast is written by the feed writer (cchc/feeds.py) when the articles have been written:
+    an update writes it again with the new text, as a full build does."""
+    path = preview.content / "articles" / "2026" / "chuyen-de-phat-thanh-lam-thu-tuc-khong-can-den-tru-so.md"
+    path.write_text(path.read_text("utf-8") + "\nNghe lại chương trình trên ứng dụng podcast.\n", "utf-8")
+    assert preview.rebuild() == "update"
+    assert "Nghe lại chương trình trên ứng dụng podcast." in (preview.output / "feeds" / "phat-thanh.rss.xml").read_text("utf-8")
+    assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
+
+
 def _url_of(output: pathlib.Path, slug: str) -> tuple[str, ...]:
     found = sorted(output.glob(f"tin-tuc/*/*/{slug}/index.html"))
     assert found, slug

@@ -2,22 +2,25 @@
 
 Every article with an audio file (`am_thanh`) becomes one item of feeds/phat-thanh.rss.xml: RSS 2.0
 with one enclosure (absolute URL, exact byte length, MIME type), the duration read from the file
-(cchc_content), iTunes podcast tags (author, artwork, category, explicit, owner), language vi, and
-the same stable ids as the other feeds. Pelican never writes enclosures, so this plugin writes the
-feed itself with feedgenerator.
+(cchc_content), iTunes podcast tags (author, artwork, category, explicit, owner), and the language,
+ids and absolute links of every other feed. Pelican never writes enclosures: the feed is
+cchc/feeds.py's PodcastFeed, written by its FeedWriter (`write_feed(..., feed_type="podcast")`)
+when the articles have been written.
 
-Settings read (cchc/settings.py): SITEURL, FEED_DOMAIN, AUTHOR, CONTACT_EMAIL, CCHC_PODCAST_FEED (default
-"feeds/phat-thanh.rss.xml"), CCHC_PODCAST_IMAGE (default theme/podcast.jpg, 1400×1400).
+Settings read (cchc/settings.py): SITEURL, FEED_DOMAIN, AUTHOR, CONTACT_EMAIL, FEED_MAX_ITEMS,
+CCHC_PODCAST_FEED (default "feeds/phat-thanh.rss.xml"), CCHC_PODCAST_IMAGE (default
+theme/podcast.jpg, 1400×1400), CCHC_PODCAST_TITLE, CCHC_PODCAST_DESCRIPTION, CCHC_PODCAST_AUTHOR.
 """
 
 from pelican import signals
 
-from cchc import state
+from cchc import feeds, state
 
 from .feed import article_generator_finalized, write_feed
 
 
 def register():
     signals.initialized.connect(state.start)
+    signals.get_writer.connect(feeds.get_writer)
     signals.article_generator_finalized.connect(article_generator_finalized)
     signals.article_writer_finalized.connect(write_feed)

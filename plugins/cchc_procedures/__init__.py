@@ -7,20 +7,21 @@ Reads every imported record with the ward's overlay (cchc.procedures), then writ
 - the section's landing page thu-tuc/ and indexes by lĩnh vực, executing body, online level, life
   event, and A–Z in Vietnamese order (cchc.vn), each with counts, active procedures only;
 - the change feed feeds/thu-tuc.{atom,rss}.xml: one entry per change (new, amended, replaced,
-  abolished), with ids stable across builds.
+  abolished), with ids stable across builds, written by cchc/feeds.py (its FeedWriter is Pelican's
+  writer, `get_writer`).
 Articles and pages link to a procedure with `[tên]({thu-tuc}1.001193)`; the link is resolved like
 Pelican's {filename} links (absolute in feeds) and an unknown code is a build error.
 
 Settings read (cchc/settings.py): CCHC_PROCEDURES_DIR (default PATH/procedures), SITEURL,
 FEED_DOMAIN, CCHC_MEDIA_HOSTS, CCHC_PROCEDURE_FEED_ATOM / _RSS (defaults feeds/thu-tuc.atom.xml /
-.rss.xml). Templates get each field's Vietnamese label as CCHC_PROCEDURE_LABELS[key] (the schema
-table, cchc/procedures/schema.py), and the change and channel labels as CCHC_CHANGE_LABELS /
-_CHANNEL_LABELS (all three set in `initialized`).
+.rss.xml), CCHC_PROCEDURE_FEED_TITLE. Templates get each field's Vietnamese label as
+CCHC_PROCEDURE_LABELS[key] (the schema table, cchc/procedures/schema.py), and the change and channel
+labels as CCHC_CHANGE_LABELS / _CHANNEL_LABELS (all three set in `initialized`).
 """
 
 from pelican import signals
 
-from cchc import state
+from cchc import feeds, state
 
 from . import generator
 
@@ -28,6 +29,7 @@ from . import generator
 def register():
     signals.initialized.connect(state.start)
     signals.initialized.connect(generator.initialized)
+    signals.get_writer.connect(feeds.get_writer)
     signals.content_object_init.connect(generator.rewrite_links)
     signals.get_generators.connect(generator.get_generators)
     signals.all_generators_finalized.connect(generator.check_links)

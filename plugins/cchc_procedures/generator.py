@@ -13,7 +13,7 @@ from markupsafe import Markup
 from pelican.contents import Article, Page
 from pelican.generators import Generator
 
-from cchc import parallel_writes, procedures, source, state, vn
+from cchc import feeds, parallel_writes, procedures, source, state, vn
 from cchc.procedures import schema
 from cchc.html_safety import check_data_text
 from cchc.errors import ContentError, Problem
@@ -253,10 +253,7 @@ class ProceduresGenerator(Generator):
                 for group in index.groups:
                     writer.write_file(group.url + "index.html", self.get_template("procedure_group"),
                                       self.context, index=index, group=group)
-        title = "Thủ tục hành chính mới, sửa đổi, bãi bỏ"
-        for feed_type, key in (("atom", "CCHC_PROCEDURE_FEED_ATOM"), ("rss", "CCHC_PROCEDURE_FEED_RSS")):
-            writer.write_feed(section.changes, self.context, self.settings[key], feed_type=feed_type,
-                              feed_title=title)
+        feeds.write_procedure_changes(writer, self.context, section.changes)
 
 
 def check_links(generators):
