@@ -6,8 +6,8 @@ with one enclosure (absolute URL, exact byte length, MIME type), the duration re
 the same stable ids as the other feeds. Pelican never writes enclosures, so this plugin writes the
 feed itself with feedgenerator.
 
-Settings read (cchc/settings.py): SITEURL, FEED_DOMAIN, AUTHOR, CONTACT_EMAIL, CCHC_PODCAST_FEED (default
-"feeds/phat-thanh.rss.xml"), CCHC_PODCAST_IMAGE (default theme/podcast.jpg, 1400×1400).
+Settings read (cchc/settings.py): SITEURL, FEED_DOMAIN, AUTHOR, CONTACT_EMAIL, CCHC_PODCAST_FEED (its address,
+"feeds/phat-thanh.rss.xml" in pelicanconf.py), CCHC_PODCAST_IMAGE (default theme/podcast.jpg, 1400×1400).
 """
 
 from pelican import signals
