@@ -75,8 +75,46 @@ MONTH_ARCHIVE_URL = "tin-tuc/{date:%Y}/{date:%m}/"
 MONTH_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_URL + "index.html"
 DAY_ARCHIVE_SAVE_AS = ""
 DIRECT_TEMPLATES = ["index", "categories", "tags", "archives"]
-# The search page (plugins/cchc_search) and the Vietnamese "page not found" page.
-TEMPLATE_PAGES = {"tim-kiem.html": "tim-kiem/index.html", "404.html": "404.html"}
+
+# The project's own sections (keys listed in cchc/settings.py). This is the one place they are
+# written: the plugins write and link them from these, the templates read them from the context,
+# the scripts from the pages (data-procedure), `cchc stats` and `cchc report` through
+# cchc.addresses; tests/test_structure.py fails on a copy anywhere else. {slug}, {kind}, {code},
+# {year} and {hash} are filled in as Pelican fills ARTICLE_URL.
+# Procedures (plugins/cchc_procedures, cchc_finder): the landing page, one page per procedure
+# ({slug}: 1-001193 for 1.001193), A–Z, the indexes ({kind}: linh-vuc, co-quan, muc-do, su-kien)
+# and their groups, the finder's data, the change feed.
+CCHC_PROCEDURES_URL = "thu-tuc/"
+CCHC_PROCEDURES_SAVE_AS = CCHC_PROCEDURES_URL + "index.html"
+CCHC_PROCEDURE_URL = CCHC_PROCEDURES_URL + "{slug}/"
+CCHC_PROCEDURE_SAVE_AS = CCHC_PROCEDURE_URL + "index.html"
+CCHC_PROCEDURES_AZ_URL = CCHC_PROCEDURES_URL + "a-z/"
+CCHC_PROCEDURES_AZ_SAVE_AS = CCHC_PROCEDURES_AZ_URL + "index.html"
+CCHC_PROCEDURE_INDEX_URL = CCHC_PROCEDURES_URL + "{kind}/"
+CCHC_PROCEDURE_INDEX_SAVE_AS = CCHC_PROCEDURE_INDEX_URL + "index.html"
+CCHC_PROCEDURE_GROUP_URL = CCHC_PROCEDURE_INDEX_URL + "{slug}/"
+CCHC_PROCEDURE_GROUP_SAVE_AS = CCHC_PROCEDURE_GROUP_URL + "index.html"
+CCHC_FINDER_SAVE_AS = CCHC_PROCEDURES_URL + "tim-thu-tuc.{hash}.json"
+CCHC_PROCEDURE_FEED_ATOM = "feeds/thu-tuc.atom.xml"
+CCHC_PROCEDURE_FEED_RSS = "feeds/thu-tuc.rss.xml"
+# The plan (plugins/cchc_plan): task and body pages, the task matrix's exports, the reports
+# ({year}/{slug}: 2026/quy-i; the .docx and .csv files are written beside each report's page).
+CCHC_PLAN_TASK_URL = "ke-hoach/nhiem-vu/{code}/"
+CCHC_PLAN_TASK_SAVE_AS = CCHC_PLAN_TASK_URL + "index.html"
+CCHC_PLAN_BODY_URL = "ke-hoach/co-quan/{code}/"
+CCHC_PLAN_BODY_SAVE_AS = CCHC_PLAN_BODY_URL + "index.html"
+CCHC_PLAN_MATRIX_CSV = "ke-hoach/ma-tran-nhiem-vu.csv"
+CCHC_PLAN_MATRIX_JSON = "ke-hoach/ma-tran-nhiem-vu.json"
+CCHC_REPORTS_URL = "bao-cao/"
+CCHC_REPORTS_SAVE_AS = CCHC_REPORTS_URL + "index.html"
+CCHC_REPORT_URL = CCHC_REPORTS_URL + "{year}/{slug}/"
+CCHC_REPORT_SAVE_AS = CCHC_REPORT_URL + "index.html"
+# The search page (plugins/cchc_search; `cchc stats` counts its queries) and the podcast feed.
+CCHC_SEARCH_URL = "tim-kiem/"
+CCHC_SEARCH_SAVE_AS = CCHC_SEARCH_URL + "index.html"
+CCHC_PODCAST_FEED = "feeds/phat-thanh.rss.xml"
+# The search page and the Vietnamese "page not found" page.
+TEMPLATE_PAGES = {"tim-kiem.html": CCHC_SEARCH_SAVE_AS, "404.html": "404.html"}
 # An article dated in the future is an error unless its editor writes "hen_gio: co"; such an article
 # stays unpublished (a draft) until a build on or after its date (plugins/cchc_content).
 WITH_FUTURE_DATES = False

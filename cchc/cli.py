@@ -152,9 +152,10 @@ def _report(args) -> int:
                 return 1
         if today:
             override["CCHC_BUILD_DATE"] = today
-        if _run_pelican(True, override) is None:
+        settings = _run_pelican(True, override)
+        if settings is None:
             return 1
-        folder = pathlib.Path(tmp) / "bao-cao" / str(period.end.year) / period.slug
+        folder = pathlib.Path(tmp) / settings["CCHC_REPORT_URL"].format(year=period.end.year, slug=period.slug)
         target.mkdir(parents=True, exist_ok=True)
         written = []
         for path in sorted(folder.iterdir()):

@@ -1,4 +1,5 @@
-"""The procedure finder ("Tìm nhanh thủ tục" on the home page and thu-tuc/): its data, built once per build.
+"""The procedure finder ("Tìm nhanh thủ tục" on the home page and the procedures' landing page): its
+data, built once per build.
 
 - The words residents use for procedures ("sổ đỏ", "làm giấy khai sinh", "xác nhận độc thân") live in
   content/data/tu-khoa-thu-tuc.yaml, which the ward edits: groups of phrases (cum_tu) and the codes

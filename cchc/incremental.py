@@ -805,7 +805,7 @@ class Session:
                     return
                 self._search_dirty = False
             try:
-                search.build(self.output, started=self._search_started)
+                search.build(self.output, search.procedure_pages(self.pelican.settings), started=self._search_started)
             except search.SearchIndexError as error:
                 if not self._closing:
                     print("Chưa cập nhật được chỉ mục tìm kiếm: " + str(error)[-500:], file=sys.stderr, flush=True)

@@ -1,4 +1,4 @@
-"""Links written by hand (e.g. "/lien-he/" or "/thu-tuc/#da-bai-bo") checked against the built
+"""Links written by hand (e.g. "/lien-he/" or "/lien-he/#muc") checked against the built
 site: the page (and its #anchor) must exist. Runs on the new output folder inside `cchc build`
 and `cchc check`, before that folder replaces anything; each broken link is reported against the
 Markdown file it came from (cchc.state's `written`, filled by cchc_content while Pelican writes).

@@ -73,6 +73,9 @@ MAPPING = Kind("một từ điển {khóa: giá trị}", lambda v: isinstance(v,
 SIZES_MB = Kind("một từ điển {loại tệp: số MB}, ví dụ {\"image\": 2}",
                 lambda v: isinstance(v, dict) and all(isinstance(k, str) and NUMBER.accepts(x) for k, x in v.items()))
 BOOL_OR_INT = Kind("True, False hoặc một số nguyên (số tệp tối thiểu)", lambda v: isinstance(v, bool) or _is_int(v))
+# An address of the site, relative to SITEURL, as pelicanconf.py writes them: "chuyen-muc/{slug}/".
+ADDRESS = Kind("một địa chỉ trong trang, không bắt đầu bằng “/”, ví dụ \"chuyen-muc/{slug}/\"",
+               lambda v: isinstance(v, str) and v.strip() == v != "" and not v.startswith("/") and "//" not in v)
 DATE = Kind("một ngày dạng “YYYY-MM-DD”, ví dụ \"2026-11-26\"", _is_date)
 
 
@@ -87,6 +90,45 @@ class Setting:
 def _under_path(*parts):
     return lambda settings: os.path.join(settings["PATH"], *parts)
 
+
+def _address(plugin: str, doc: str) -> Setting:
+    return Setting(ADDRESS, REQUIRED, plugin, doc)
+
+
+# The addresses of the project's own sections: written in pelicanconf.py and nowhere else, so they
+# have no default here (README, "Addresses"; tests/test_structure.py). Each *_SAVE_AS is the file
+# its *_URL is served from. `cchc stats` and `cchc report` read them through cchc.addresses.
+ADDRESSES: dict[str, Setting] = {
+    "CCHC_PROCEDURES_URL": _address("cchc_procedures, theme", "the procedures' landing page"),
+    "CCHC_PROCEDURES_SAVE_AS": _address("cchc_procedures", "the file of CCHC_PROCEDURES_URL"),
+    "CCHC_PROCEDURE_URL": _address("cchc_procedures, cchc.stats, theme",
+                                   "one procedure's page ({slug}: the code's slug, 1-001193)"),
+    "CCHC_PROCEDURE_SAVE_AS": _address("cchc_procedures, cchc_search, cchc.stats", "the file of CCHC_PROCEDURE_URL"),
+    "CCHC_PROCEDURES_AZ_URL": _address("theme", "the procedures A–Z"),
+    "CCHC_PROCEDURES_AZ_SAVE_AS": _address("cchc_procedures", "the file of CCHC_PROCEDURES_AZ_URL"),
+    "CCHC_PROCEDURE_INDEX_URL": _address("cchc_procedures, theme",
+                                         "an index of procedures ({kind}: linh-vuc, co-quan, muc-do, su-kien)"),
+    "CCHC_PROCEDURE_INDEX_SAVE_AS": _address("cchc_procedures", "the file of CCHC_PROCEDURE_INDEX_URL"),
+    "CCHC_PROCEDURE_GROUP_URL": _address("cchc_procedures, theme", "one group of an index ({kind}, {slug})"),
+    "CCHC_PROCEDURE_GROUP_SAVE_AS": _address("cchc_procedures", "the file of CCHC_PROCEDURE_GROUP_URL"),
+    "CCHC_FINDER_SAVE_AS": _address("cchc_finder", "the procedure finder's data ({hash}: of its content)"),
+    "CCHC_PROCEDURE_FEED_ATOM": _address("cchc_procedures, theme", "the procedure change feed (Atom)"),
+    "CCHC_PROCEDURE_FEED_RSS": _address("cchc_procedures, theme", "the procedure change feed (RSS)"),
+    "CCHC_PLAN_TASK_URL": _address("cchc_plan, theme", "a task of the plan ({code}: 01)"),
+    "CCHC_PLAN_TASK_SAVE_AS": _address("cchc_plan", "the file of CCHC_PLAN_TASK_URL"),
+    "CCHC_PLAN_BODY_URL": _address("theme", "what a body does in the plan ({code}: the body's code)"),
+    "CCHC_PLAN_BODY_SAVE_AS": _address("cchc_plan", "the file of CCHC_PLAN_BODY_URL"),
+    "CCHC_PLAN_MATRIX_CSV": _address("cchc_plan, theme", "the task matrix as CSV"),
+    "CCHC_PLAN_MATRIX_JSON": _address("cchc_plan, theme", "the task matrix as JSON"),
+    "CCHC_REPORTS_URL": _address("theme", "the list of reports"),
+    "CCHC_REPORTS_SAVE_AS": _address("cchc_plan", "the file of CCHC_REPORTS_URL"),
+    "CCHC_REPORT_URL": _address("cchc_plan, cchc.cli",
+                                "a report and its .docx/.csv files ({year}: 2026, {slug}: quy-i, ca-nam)"),
+    "CCHC_REPORT_SAVE_AS": _address("cchc_plan", "the file of CCHC_REPORT_URL"),
+    "CCHC_SEARCH_URL": _address("theme, cchc.stats", "the search page"),
+    "CCHC_SEARCH_SAVE_AS": _address("pelicanconf.py (TEMPLATE_PAGES)", "the file of CCHC_SEARCH_URL"),
+    "CCHC_PODCAST_FEED": _address("cchc_podcast, theme", "the podcast feed"),
+}
 
 # Every project setting. Lists and dictionaries given as defaults are copied for each build.
 SETTINGS: dict[str, Setting] = {
@@ -116,10 +158,6 @@ SETTINGS: dict[str, Setting] = {
     "CCHC_RELATED_MAX": Setting(INT, 4, "cchc_related", "at most this many “Tin liên quan”"),
     "CCHC_PROCEDURES_DIR": Setting(PATH, _under_path("procedures"), "cchc_procedures",
                                    "folder of the procedure records (content/procedures/)"),
-    "CCHC_PROCEDURE_FEED_ATOM": Setting(TEXT, "feeds/thu-tuc.atom.xml", "cchc_procedures",
-                                        "the procedure change feed (Atom)"),
-    "CCHC_PROCEDURE_FEED_RSS": Setting(TEXT, "feeds/thu-tuc.rss.xml", "cchc_procedures",
-                                       "the procedure change feed (RSS)"),
     "CCHC_PROCEDURE_FEED_TITLE": Setting(TEXT, "Thủ tục hành chính mới, sửa đổi, bãi bỏ", "cchc.feeds, theme",
                                          "the procedure change feed's title (after “SITENAME - ”) and its name "
                                          "on the pages"),
@@ -129,7 +167,6 @@ SETTINGS: dict[str, Setting] = {
                                  "readership figures per period label (`cchc report --stats`)"),
     "CCHC_STATS_DIR": Setting(PATH, _under_path("data", "thong-ke"), "cchc_plan, cchc_finder",
                               "folder of readership figures, <kỳ>.json (`cchc stats --json`)"),
-    "CCHC_PODCAST_FEED": Setting(TEXT, "feeds/phat-thanh.rss.xml", "cchc_podcast", "the podcast feed"),
     "CCHC_PODCAST_IMAGE": Setting(TEXT, "theme/podcast.jpg", "cchc_podcast",
                                   "the podcast's cover (1400×1400), relative to the site"),
     "CCHC_PODCAST_TITLE": Setting(TEXT, "Chuyên đề phát thanh cải cách hành chính – Phường Chí Linh", "cchc.feeds",
@@ -159,6 +196,7 @@ SETTINGS: dict[str, Setting] = {
                                           "days a compressed copy unused stays in the cache"),
     "CCHC_ORGANIZATION": Setting(MAPPING, REQUIRED, "theme",
                                  "schema.org data of the ward (pelicanconf.py), JSON-LD on every page"),
+    **ADDRESSES,
 }
 
 # Set by plugins for templates when a build starts, from the code's own tables; a value in the

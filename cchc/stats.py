@@ -24,9 +24,10 @@ Rules, in the order they are applied to each line
      other          anything that is not a page, a feed or an audio file (documents, exports…).
   4. What is left (2xx and 304) is counted:
      page views     addresses ending in "/" or ".html" ("…/index.html" is the same page as "…/");
-                    articles tin-tuc/<năm>/<tháng>/<slug>/, procedures thu-tuc/<mã>/, other pages;
-     searches       tim-kiem/?q=…: the query after vn.normalize, spaces collapsed, case-folded (so
-                    "Đăng ký" = "đăng ký", but "dang ky" is another query); one per request;
+                    articles (ARTICLE_URL), procedures (CCHC_PROCEDURE_URL), other pages;
+     searches       ?q=… on the search page (CCHC_SEARCH_URL): the query after vn.normalize,
+                    spaces collapsed, case-folded (so "Đăng ký" = "đăng ký", but "dang ky" is
+                    another query); one per request;
      feeds          feeds/**.xml: distinct fetchers per day, averaged over the days the logs cover,
                     plus the subscriber counts aggregators state in their User-Agent ("Feedly/1.0
                     (…; 27 subscribers; …)"): the latest count per aggregator and feed, added up.
@@ -76,7 +77,9 @@ JSON keys (stable; unaccented Vietnamese, like the site's other exports)
                                nguoi_theo_doi}]  (nguoi_theo_doi = nguoi_doc_moi_ngay + thue_bao)
   am_thanh                   [{dia_chi, luot_nghe, luot_tai, yeu_cau}]
   Lists are sorted by luot_xem / so_lan / nguoi_theo_doi / luot_nghe (most first), then address.
-  Addresses are paths from the site's root ("/tin-tuc/2026/03/ten-bai/").
+  Addresses are paths from the site's root ("/tin-tuc/2026/03/ten-bai/"). Which are articles,
+  procedures and the search page is read from the site's settings (ARTICLE_URL, CCHC_PROCEDURE_URL,
+  CCHC_SEARCH_URL of pelicanconf.py, through cchc.addresses), as the build that wrote them did.
 
 Why not GoAccess or a log-parsing library: GoAccess counts visitors by IP, date and User-Agent in
 its own store and knows nothing of chuyên mục, subscriber counts or plays; the combined format is one
@@ -122,7 +125,7 @@ from urllib.parse import parse_qs, unquote
 from crawlerdetect.providers.crawlers import data as _CRAWLER_PATTERNS
 from crawlerdetect.providers.exclusions import data as _EXCLUSION_PATTERNS
 
-from . import vn
+from . import addresses, vn
 from .periods import Period, parse_period, year_period
 
 # ---- hostile text (../shared/design/TRUST.md, rule 6) --------------------------------------------
@@ -220,9 +223,6 @@ _ASSET_SUFFIXES = (".css", ".js", ".mjs", ".map", ".png", ".jpg", ".jpeg", ".gif
                    ".svg", ".ico", ".woff", ".woff2", ".ttf", ".otf", ".wasm", ".pf_meta", ".pf_index",
                    ".pf_fragment", ".pf_filter")
 _AUDIO_SUFFIXES = (".mp3", ".m4a", ".ogg", ".opus", ".wav")
-_ARTICLE = re.compile(r"^/tin-tuc/\d{4}/\d{2}/[^/]+/$")
-_PROCEDURE = re.compile(r"^/thu-tuc/(\d)-(\d{6})/$")
-_SEARCH_PAGE = "/tim-kiem/"
 _SUBSCRIBERS = re.compile(r"(?<!\d)(\d{1,9})\s+subscribers?\b", re.IGNORECASE)  # no 500-digit counts
 # CrawlerDetect flags every feed reader (Feedly, Inoreader, NetNewsWire, FreshRSS…), yet on feeds they
 # are the followers we count; it ships no list of feed readers, so on feeds a flagged client is kept
@@ -230,6 +230,25 @@ _SUBSCRIBERS = re.compile(r"(?<!\d)(\d{1,9})\s+subscribers?\b", re.IGNORECASE)  
 _FEED_READER = re.compile(r"feed|rss|atom|reader|subscriber", re.IGNORECASE)
 _PRODUCT = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")
 _UNKNOWN_CATEGORY = "khong-ro"
+
+
+@dataclasses.dataclass(frozen=True)
+class Sections:
+    """Where the site puts what is counted apart, from its settings (pelicanconf.py by default)."""
+
+    article: re.Pattern        # "/tin-tuc/2026/03/ten-bai/"
+    procedure: re.Pattern      # "/…/1-001193/" → groups ("1", "001193"): the code 1.001193
+    search: str                # the search page, "/…/"
+    pages: tuple[str, ...]     # globs of the article and procedure pages in a built site
+
+    @classmethod
+    def of(cls, settings: dict | None = None) -> Sections:
+        settings = settings or addresses.settings()
+        dates = {"date:%Y": r"\d{4}", "date:%m": r"\d{2}"}
+        return cls(addresses.regex(settings["ARTICLE_URL"], dates),
+                   addresses.regex(settings["CCHC_PROCEDURE_URL"], {"slug": r"(\d)-(\d{6})"}),
+                   "/" + settings["CCHC_SEARCH_URL"],
+                   (addresses.glob(settings["ARTICLE_SAVE_AS"]), addresses.glob(settings["CCHC_PROCEDURE_SAVE_AS"])))
 
 # ---- period ---------------------------------------------------------------------------------------
 
@@ -461,17 +480,17 @@ def _text(fragment: str) -> str:
     return vn.normalize_line(clean_text(html.unescape(_TAGS.sub("", fragment))))
 
 
-def read_site(output_dir: str | os.PathLike) -> SiteMap:
+def read_site(output_dir: str | os.PathLike, sections: Sections | None = None) -> SiteMap:
     """Reads article and procedure pages of a built site (OUTPUT_DIR of `cchc build`)."""
-    root = pathlib.Path(output_dir)
+    root, sections = pathlib.Path(output_dir), sections or Sections.of()
     site = SiteMap()
-    pages = [*root.glob("tin-tuc/*/*/*/index.html"), *root.glob("thu-tuc/*/index.html")]
+    pages = [page for pattern in sections.pages for page in root.glob(pattern)]
     for page in sorted(pages):
         path = "/" + page.parent.relative_to(root).as_posix() + "/"
         text = page.read_text(encoding="utf-8", errors="replace")
         if title := _H1.search(text):
             site.titles[path] = _text(title[1])
-        if _ARTICLE.match(path) and (kicker := _KICKER.search(text)):
+        if sections.article.match(path) and (kicker := _KICKER.search(text)):
             site.category_of[path] = clean_text(kicker[1])
             site.category_names[clean_text(kicker[1])] = _text(kicker[2])
     return site
@@ -507,8 +526,8 @@ class Tally:
 
     SITE = 0  # item id of "any page of the section"
 
-    def __init__(self, period: Period, site: SiteMap | None = None):
-        self.period, self.site = period, site
+    def __init__(self, period: Period, site: SiteMap | None = None, sections: Sections | None = None):
+        self.period, self.site, self.sections = period, site, sections or Sections.of()
         self._first, self._last = period.start.toordinal(), period.end.toordinal()
         self._visitors = _Visitors()
         self.lines = Counter()          # tong, sai_dinh_dang, ngoai_ky, duoc_tinh
@@ -602,11 +621,11 @@ class Tally:
         self.day_views[day] += 1
         self._mark(day, "site", "", visitor)
         self._mark(day, "url", path, visitor)
-        if self.site is not None and _ARTICLE.match(path):
+        if self.site is not None and self.sections.article.match(path):
             category = self.site.category_of.get(path, _UNKNOWN_CATEGORY)
             self.category_views[category] += 1
             self._mark(day, "category", category, visitor)
-        if path == _SEARCH_PAGE and (text := search_query(query)):
+        if path == self.sections.search and (text := search_query(query)):
             self.searches[text] += 1
 
     def _feed(self, day: int, path: str, stamp: str, agent: str, visitor: int) -> None:
@@ -648,14 +667,15 @@ class Tally:
         def page_row(url):
             return {"dia_chi": url, "luot_xem": self.views[url], "khach": visitors[("url", url)]}
 
+        article, procedure = self.sections.article, self.sections.procedure
         articles = [{"dia_chi": u, "tieu_de": titles.get(u, ""),
                      "chuyen_muc": (self.site.category_of.get(u, _UNKNOWN_CATEGORY) if self.site else None),
                      "luot_xem": self.views[u], "khach": visitors[("url", u)]}
-                    for u in pages if _ARTICLE.match(u)]
-        procedures = [{"dia_chi": u, "ma": "{}.{}".format(*_PROCEDURE.match(u).groups()),
+                    for u in pages if article.match(u)]
+        procedures = [{"dia_chi": u, "ma": "{}.{}".format(*procedure.match(u).groups()),
                        "ten": titles.get(u, ""), "luot_xem": self.views[u], "khach": visitors[("url", u)]}
-                      for u in pages if _PROCEDURE.match(u)]
-        others = [page_row(u) for u in pages if not _ARTICLE.match(u) and not _PROCEDURE.match(u)]
+                      for u in pages if procedure.match(u)]
+        others = [page_row(u) for u in pages if not article.match(u) and not procedure.match(u)]
         categories = [{"ma": code, "ten": (self.site.category_names.get(code) or "Không rõ chuyên mục"),
                        "luot_xem": n, "khach": visitors[("category", code)]}
                       for code, n in self.category_views.items()] if self.site else []
@@ -704,9 +724,11 @@ class Tally:
         return rows
 
 
-def collect(paths, period: Period, site_dir: str | os.PathLike | None = None) -> dict:
-    """Reads the logs (any order) and returns the figures as the JSON document described above."""
-    tally = Tally(period, read_site(site_dir) if site_dir else None)
+def collect(paths, period: Period, site_dir: str | os.PathLike | None = None, settings: dict | None = None) -> dict:
+    """Reads the logs (any order) and returns the figures as the JSON document described above;
+    `settings`: the site's (its addresses), pelicanconf.py's when None."""
+    sections = Sections.of(settings)
+    tally = Tally(period, read_site(site_dir, sections) if site_dir else None, sections)
     for path in paths:
         tally.add_file(path)
     return tally.result()

@@ -231,3 +231,56 @@ def test_every_corpus_record_imports_and_builds_a_page(fixture_site):
         assert f"Mã thủ tục {code}" in text_of(doc.xpath("//section[@class='cc-summary']")[0])
     az = page(fixture_site.output / "thu-tuc/a-z/index.html")
     assert len(az.xpath("//main//section//li/a")) == 32
+
+
+def test_the_procedures_move_with_their_settings(fixture_site):
+    """Where the procedures live is pelicanconf.py's alone (CCHC_PROCEDURES_URL and the patterns
+    made from it): moved elsewhere, every page, index and the finder's data move, every link to
+    them follows (menu, breadcrumbs, an article's {thu-tuc} link, the feed, the scripts'
+    data-procedure, the search index), and the link check of `cchc build` passes."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from pelican.settings import read_settings
+
+    from cchc import stats
+    from conftest import BUILD_DATE, ROOT
+    from test_settings import BUILD
+
+    add_sample(fixture_site)
+    settings = read_settings(str(ROOT / "publishconf.py"))
+    old, new = settings["CCHC_PROCEDURES_URL"], "thu-tuc-hanh-chinh/"
+    moved = {key: new + value[len(old):] for key, value in settings.items()
+             if key.startswith("CCHC_") and isinstance(value, str) and value.startswith(old)}
+    assert {"CCHC_PROCEDURE_URL", "CCHC_PROCEDURE_GROUP_SAVE_AS", "CCHC_FINDER_SAVE_AS"} <= set(moved)
+    override = {"PATH": str(fixture_site.content), "CACHE_PATH": str(fixture_site.cache), "SITEURL": SITEURL,
+                "FEED_DOMAIN": SITEURL, **moved}
+    out = fixture_site.output
+    result = subprocess.run([sys.executable, "-c", BUILD, str(out), json.dumps(override)],
+                            cwd=ROOT, env=dict(os.environ, CCHC_BUILD_DATE=BUILD_DATE), capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr  # pages written and every link checked
+
+    assert not (out / old).exists()
+    for rel in ("", "1-001193/", "2-000635/", "a-z/", "linh-vuc/", "linh-vuc/ho-tich/", "muc-do/mot-phan/"):
+        assert (out / new / rel / "index.html").is_file(), rel
+    assert len(list((out / new).glob("tim-thu-tuc.*.json"))) == 1
+    assert list((out / "pagefind" / "toan-van" / "thu-tuc").iterdir())  # the procedure pages were indexed
+    for path in sorted(out.rglob("*")):
+        if path.suffix in (".html", ".xml", ".json", ".csv", ".txt", ".map") and "pagefind" not in path.parts:
+            assert f"/{old}" not in path.read_text(encoding="utf-8"), path.relative_to(out)
+    link = page(out / "tin-tuc/2026/03/a/index.html").xpath("//main//a[contains(., 'đăng ký khai sinh')]/@href")
+    assert link == [f"{SITEURL}/{new}1-001193/#ho-so"]
+    home = page(out / "index.html")
+    assert home.xpath("//form[@data-finder]/@data-procedure") == [f"{SITEURL}/{new}{{slug}}/"]
+    assert f"{SITEURL}/{new}" in home.xpath("//nav//a[contains(., 'Tra cứu thủ tục')]/@href")
+    crumbs = page(out / new / "1-001193/index.html").xpath("//nav[@class='cc-breadcrumb']//a/@href")
+    assert crumbs[1:] == [f"{SITEURL}/{new}", f"{SITEURL}/{new}linh-vuc/ho-tich/"]
+    feed = (out / settings["CCHC_PROCEDURE_FEED_ATOM"]).read_text(encoding="utf-8")
+    assert f"{SITEURL}/{new}1-001193/" in feed
+    # `cchc stats` counts the same addresses as procedures when given the same settings.
+    sections = stats.Sections.of({**settings, **moved})
+    assert sections.procedure.match(f"/{new}1-001193/").groups() == ("1", "001193")
+    assert not sections.procedure.match(f"/{old}1-001193/")

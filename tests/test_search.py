@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from cchc import addresses
 from conftest import moved
 from test_browser import AXE, axe_violations, browser, served_site  # noqa: F401
 
@@ -265,7 +266,8 @@ def test_a_bundle_begun_before_its_last_page_was_written_is_made_again(tmp_path,
     (out / "lien-he").mkdir()
     (out / "lien-he" / "index.html").write_text(html.format("Liên hệ"), encoding="utf-8")
     (out / "thu-tuc").mkdir()  # a listing written late, without data-pagefind-body: no new index
-    indexing = index.Indexing(out, cache=cache)
+    procedures = index.procedure_pages(addresses.settings())
+    indexing = index.Indexing(out, procedures, cache=cache)
     indexing.start(lambda bundle: bundle.path == "pagefind", 1)
     indexing.thread.join()
     early = indexing.reads["pagefind"].key
@@ -278,7 +280,7 @@ def test_a_bundle_begun_before_its_last_page_was_written_is_made_again(tmp_path,
         "Search index: pagefind is indexed again (tin-tuc/2026/01/bai/index.html was written since it was begun)."]
     texts = [gzip.decompress(f.read_bytes()).decode("utf-8") for f in (out / "pagefind" / "fragment").iterdir()]
     assert any("tháng Hai" in t for t in texts) and not any("tháng Một" in t for t in texts)
-    assert not (cache / early).exists() and (cache / index.bundles(out)[0].read(out)[0].key).is_dir()
+    assert not (cache / early).exists() and (cache / index.bundles(out, procedures)[0].read(out)[0].key).is_dir()
 
 
 def test_the_headline_index_reads_all_an_article_page_gives_it(served_site, tmp_path):  # noqa: F811
@@ -293,7 +295,7 @@ def test_the_headline_index_reads_all_an_article_page_gives_it(served_site, tmp_
     from cchc_search import index
 
     _, out = served_site
-    headline = index.bundles(out)[0]
+    headline = index.bundles(out, index.procedure_pages(addresses.settings()))[0]
     assert headline.headline
     whole = subprocess.run(headline.command(str(out), str(tmp_path / "whole")), capture_output=True, text=True)
     assert whole.returncode == 0, whole.stdout + whole.stderr

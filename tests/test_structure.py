@@ -4,6 +4,7 @@ through imports inside functions, so each can be understood and changed from the
 from __future__ import annotations
 
 import ast
+import re
 
 from conftest import ROOT
 
@@ -65,3 +66,21 @@ def test_no_import_cycle_in_cchc():
     assert not cycles, cycles
     assert graph["data"] >= {"periods"} and "plan" not in graph["data"]
     assert "cli" not in graph["incremental"] and "build" in graph["incremental"]
+
+
+# The addresses of the project's own sections are settings of pelicanconf.py (CCHC_PROCEDURE_URL,
+# CCHC_PLAN_TASK_URL, CCHC_REPORT_URL, CCHC_SEARCH_URL…, README "Addresses"): the code, the
+# templates and the scripts read them from there, never from a copy of their own,
+# so that moving a section is one line of pelicanconf.py (tests/test_procedures_site.py moves one).
+SECTION_ADDRESS = re.compile(r"(?<![\w-])(?:thu-tuc|ke-hoach|bao-cao|tim-kiem)/")
+ADDRESS_READERS = ("cchc/**/*.py", "plugins/**/*.py", "publishconf.py", "theme/templates/**/*.html",
+                   "theme/static/js/**/*.js")
+
+
+def test_section_addresses_are_written_only_in_pelicanconf():
+    found = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+             for pattern in ADDRESS_READERS for path in sorted(ROOT.glob(pattern))
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if SECTION_ADDRESS.search(line)]
+    assert found == [], "\n".join(["addresses written here instead of read from the settings of pelicanconf.py:", *found])
+    assert SECTION_ADDRESS.search((ROOT / "pelicanconf.py").read_text(encoding="utf-8"))  # the one place

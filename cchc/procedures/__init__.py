@@ -18,5 +18,10 @@ from .schema import (CHANGES, CHANNELS, CODE, DATE, DAY_UNITS, FEE_KINDS, LEVELS
                      STATUSES)
 from .validation import safe_url, validate, validate_overlay
 
-__all__ = ["CHANGES", "CHANNELS", "CODE", "DATE", "DAY_UNITS", "FEE_KINDS", "LEVELS", "ONLINE_LEVELS",
+# What an editor writes before a code to link to a procedure: `[tên]({thu-tuc}1.001193)`. The
+# procedures are in Pelican's generated_content under LINK + code, so the link resolves like a
+# {filename} link, to the page's address of the settings (CCHC_PROCEDURE_URL) wherever that is.
+LINK = "{thu-tuc}"
+
+__all__ = ["CHANGES", "CHANNELS", "CODE", "DATE", "DAY_UNITS", "FEE_KINDS", "LEVELS", "LINK", "ONLINE_LEVELS",
            "OVERLAY_DIR", "STATUSES", "Procedure", "load_all", "safe_url", "validate", "validate_overlay"]

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup
 
-from cchc import html_safety, source, vn
+from cchc import html_safety, procedures, source, vn
 from cchc.errors import Problem
 
 from . import parallel
@@ -99,7 +99,7 @@ def check_links(items, context, report):
             rel = os.path.relpath(full, root).replace(os.sep, "/")
             if match["what"] != "filename":
                 continue  # files were checked while reading (check_file_links)
-            if path.startswith("/thu-tuc/"):  # {thu-tuc} links: checked by cchc_procedures
+            if path.startswith("/" + procedures.LINK):  # {thu-tuc} links: checked by cchc_procedures
                 target = generated.get(path.lstrip("/"))
                 if target is None:
                     continue

@@ -1,7 +1,8 @@
-"""cchc_finder — the procedure finder's data: "Tìm nhanh thủ tục" on the home page and on thu-tuc/.
+"""cchc_finder — the procedure finder's data: "Tìm nhanh thủ tục" on the home page and on the
+procedures' landing page.
 
 After cchc_procedures has read the procedures, reads content/data/tu-khoa-thu-tuc.yaml (the words
-residents use, checked by cchc.finder) and writes thu-tuc/tim-thu-tuc.<hash>.json, the data that
+residents use, checked by cchc.finder) and writes the data (CCHC_FINDER_SAVE_AS) that
 theme/static/js/finder.js downloads when a resident first uses the finder (never on other pages).
 The name carries a hash of the content, like the theme's assets, so browsers may keep it.
 Templates get CCHC_FINDER: the data's address and "Thủ tục được quan tâm" (cchc.finder.popular:

@@ -16,7 +16,7 @@ from cchc.errors import ContentError
 class FinderContext:
     """Template context CCHC_FINDER."""
 
-    url: str              # address of the data, from the site's root: "thu-tuc/tim-thu-tuc.<hash>.json"
+    url: str              # address of the data, from the site's root (CCHC_FINDER_SAVE_AS)
     popular: list         # ProcedureView, "Thủ tục được quan tâm"
     period: str | None    # "Quý III/2026" when `popular` comes from readership figures
 
@@ -43,7 +43,7 @@ class FinderGenerator(Generator):
             keywords, chosen = finder.Keywords([], []), finder.Popular([], None, None)
         self.document = finder.index_json(section.active, keywords)
         digest = hashlib.sha256(self.document).hexdigest()[:10]
-        self.save_as = f"thu-tuc/tim-thu-tuc.{digest}.json"
+        self.save_as = self.settings["CCHC_FINDER_SAVE_AS"].format(hash=digest)
         self.context["CCHC_FINDER"] = FinderContext(self.save_as, [section.by_code[c] for c in chosen.codes],
                                                     chosen.period)
 

@@ -5,9 +5,10 @@
   right when only content/data/ke-hoach.yaml changes, also with Pelican's content cache on.
 - Each task's status (chưa đến hạn, đang thực hiện, hoàn thành, quá hạn) is computed against the
   build date from the articles that declare it (`nhiem_vu`) and, for task 02, the reports below.
-- Pages: ke-hoach/nhiem-vu/<số>/ (a task and its products), ke-hoach/co-quan/<mã>/ (what a body
-  leads or supports), bao-cao/ and bao-cao/<năm>/<kỳ>/ (quarterly and annual reports, with CSV and
-  .docx); exports ke-hoach/ma-tran-nhiem-vu.csv and .json for the city's communication office.
+- Pages: a task and its products (CCHC_PLAN_TASK_URL), what a body leads or supports
+  (CCHC_PLAN_BODY_URL), the list of reports (CCHC_REPORTS_URL) and each quarterly and annual report
+  with its CSV and .docx files (CCHC_REPORT_URL); the task matrix exported as CSV and JSON for the
+  city's communication office (CCHC_PLAN_MATRIX_CSV, _JSON). The addresses: pelicanconf.py.
 
 Reads the build date from the build's state (cchc.state: the setting or environment variable
 CCHC_BUILD_DATE, else today in Vietnam; tests fix it).
@@ -15,6 +16,7 @@ Settings read (cchc/settings.py):
   CCHC_REPORTS      — extra periods to report on, e.g. ["Quý I/2026"] (besides every quarter of the
                       plan's year that has started, and the year).
   CCHC_REPORT_STATS, CCHC_STATS_DIR — readership figures for the reports.
+  CCHC_PLAN_*, CCHC_REPORTS_*, CCHC_REPORT_* — the addresses above.
 """
 
 from pelican import signals

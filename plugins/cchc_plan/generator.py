@@ -121,19 +121,20 @@ class PlanGenerator(Generator):
 
     def _report_page(self, report):
         year = report.period.end.year
-        url = f"bao-cao/{year}/{report.slug}/"
+        where = {"year": year, "slug": report.slug}
         day = dt.datetime.combine(report.date, dt.time(17, 0), tzinfo=vn.TIMEZONE)
-        return ReportPage(report, url, url + "index.html", day, year)
+        return ReportPage(report, self.settings["CCHC_REPORT_URL"].format(**where),
+                          self.settings["CCHC_REPORT_SAVE_AS"].format(**where), day, year)
 
     def generate_output(self, writer):
-        view = self.plan
+        view, settings = self.plan, self.settings
         for task in view.tasks:
-            writer.write_file(f"ke-hoach/nhiem-vu/{task.code}/index.html", self.get_template("plan_task"),
+            writer.write_file(settings["CCHC_PLAN_TASK_SAVE_AS"].format(code=task.code), self.get_template("plan_task"),
                               self.context, task=task)
         for body, led, supported, written in view.bodies:
-            writer.write_file(f"ke-hoach/co-quan/{body.code}/index.html", self.get_template("plan_body"),
+            writer.write_file(settings["CCHC_PLAN_BODY_SAVE_AS"].format(code=body.code), self.get_template("plan_body"),
                               self.context, body=body, led=led, supported=supported, written=written)
-        writer.write_file("bao-cao/index.html", self.get_template("reports"), self.context)
+        writer.write_file(settings["CCHC_REPORTS_SAVE_AS"], self.get_template("reports"), self.context)
         for page in view.reports:
             writer.write_file(page.save_as, self.get_template("report"), self.context, report_page=page,
                               report=page.report)
@@ -192,7 +193,7 @@ class PlanGenerator(Generator):
                 "so_san_pham": len(t.products),
                 "san_pham": [{"tieu_de": p.title, "dia_chi": f"{siteurl}/{p.url}",
                               "ngay": vn.iso_date(p.date)} for p in t.products],
-                "trang": f"{siteurl}/ke-hoach/nhiem-vu/{t.code}/",
+                "trang": f"{siteurl}/{self.settings['CCHC_PLAN_TASK_URL'].format(code=t.code)}",
             })
         document = {
             "ke_hoach": {"so": site.plan["so"], "ngay": site.plan["ngay"],
@@ -202,9 +203,9 @@ class PlanGenerator(Generator):
             "cap_nhat": view.today.isoformat(),
             "nhiem_vu": tasks,
         }
-        self._write("ke-hoach/ma-tran-nhiem-vu.json",
+        self._write(self.settings["CCHC_PLAN_MATRIX_JSON"],
                     (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-        self._write_csv("ke-hoach/ma-tran-nhiem-vu.csv",
+        self._write_csv(self.settings["CCHC_PLAN_MATRIX_CSV"],
                         ["so", "nhiem_vu", "chu_tri", "phoi_hop", "thoi_gian", "bat_dau", "ket_thuc",
                          "san_pham_ke_hoach", "tien_do", "so_san_pham", "cap_nhat"],
                         [[t["so"], t["nhiem_vu"], t["chu_tri"]["ten"], "; ".join(b["ten"] for b in t["phoi_hop"]),

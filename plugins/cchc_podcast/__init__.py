@@ -8,8 +8,8 @@ cchc/feeds.py's PodcastFeed, written by its FeedWriter (`write_feed(..., feed_ty
 when the articles have been written.
 
 Settings read (cchc/settings.py): SITEURL, FEED_DOMAIN, AUTHOR, CONTACT_EMAIL, FEED_MAX_ITEMS,
-CCHC_PODCAST_FEED (default "feeds/phat-thanh.rss.xml"), CCHC_PODCAST_IMAGE (default
-theme/podcast.jpg, 1400×1400), CCHC_PODCAST_TITLE, CCHC_PODCAST_DESCRIPTION, CCHC_PODCAST_AUTHOR.
+CCHC_PODCAST_FEED (its address, "feeds/phat-thanh.rss.xml" in pelicanconf.py), CCHC_PODCAST_IMAGE
+(default theme/podcast.jpg, 1400×1400), CCHC_PODCAST_TITLE, CCHC_PODCAST_DESCRIPTION, CCHC_PODCAST_AUTHOR.
 """
 
 from pelican import signals

@@ -18,10 +18,11 @@ from cchc.procedures import schema
 from cchc.html_safety import check_data_text
 from cchc.errors import ContentError, Problem
 
-# `{thu-tuc}1.001193` written by editors becomes Pelican's own `{filename}/thu-tuc/1.001193`, which
-# Pelican resolves from context["generated_content"] (absolute in feeds, like any other link).
-EDITOR_LINK = re.compile(r"""(?P<attr>\b(?:href)=(?P<q>["']))\{thu-tuc\}(?P<code>[^"'#?]*)""")
-RESOLVED_LINK = re.compile(r"""\{filename\}/thu-tuc/(?P<code>[^"'#?]*)""")
+# `{thu-tuc}1.001193` written by editors becomes Pelican's own `{filename}/{thu-tuc}1.001193`, which
+# Pelican resolves from context["generated_content"] (absolute in feeds, like any other link), where
+# each procedure is under procedures.LINK + its code.
+EDITOR_LINK = re.compile(r"""(?P<attr>\b(?:href)=(?P<q>["']))""" + re.escape(procedures.LINK) + r"""(?P<code>[^"'#?]*)""")
+RESOLVED_LINK = re.compile(r"""\{filename\}/""" + re.escape(procedures.LINK) + r"""(?P<code>[^"'#?]*)""")
 NAME_PREFIX = re.compile(r"^thủ tục\s+", re.I)
 
 
@@ -38,9 +39,9 @@ def get_generators(pelican):
 
 
 def rewrite_links(instance):
-    if isinstance(instance, (Article, Page)) and instance._content and "{thu-tuc}" in instance._content:
+    if isinstance(instance, (Article, Page)) and instance._content and procedures.LINK in instance._content:
         instance._content = EDITOR_LINK.sub(
-            lambda m: f"{m['attr']}{{filename}}/thu-tuc/{m['code'].strip()}", instance._content)
+            lambda m: f"{m['attr']}{{filename}}/{procedures.LINK}{m['code'].strip()}", instance._content)
 
 
 def _local_datetime(day: str) -> dt.datetime:
@@ -58,8 +59,8 @@ class ProcedureView:
         self.title = record.name
         self.short_name = NAME_PREFIX.sub("", record.name).strip()
         self.short_name = self.short_name[:1].upper() + self.short_name[1:]
-        self.url = f"thu-tuc/{vn.slugify(self.code)}/"
-        self.save_as = self.url + "index.html"
+        self.url = settings["CCHC_PROCEDURE_URL"].format(slug=vn.slugify(self.code))
+        self.save_as = settings["CCHC_PROCEDURE_SAVE_AS"].format(slug=vn.slugify(self.code))
         self.abolished = record.abolished
         self.history = record.history
         self.date = _local_datetime(self.history[-1]["ngay"])       # first publication
@@ -151,6 +152,7 @@ class Group:
     name: str
     items: list
     url: str = ""
+    save_as: str = ""
 
 
 @dataclasses.dataclass
@@ -159,6 +161,7 @@ class Index:
     title: str       # "Theo lĩnh vực"
     heading: str     # column heading / label of one group
     url: str
+    save_as: str
     groups: list
 
 
@@ -202,9 +205,11 @@ class ProceduresGenerator(Generator):
             if successor:
                 view.successor = by_code[successor]
                 by_code[successor].predecessors.append(view)
-            self.context["generated_content"][f"thu-tuc/{view.code}"] = view
+            self.context["generated_content"][procedures.LINK + view.code] = view
         active = vn.sorted_vi([v for v in views if not v.abolished], key=lambda v: v.short_name)
         abolished = vn.sorted_vi([v for v in views if v.abolished], key=lambda v: v.short_name)
+
+        settings = self.settings
 
         def grouped(kind, title, heading, keys):
             groups = defaultdict(list)
@@ -215,9 +220,12 @@ class ProceduresGenerator(Generator):
                     names.setdefault(slug, name)
             ordered = vn.sorted_vi(groups, key=lambda slug: names[slug]) if kind != "muc-do" else \
                 [k for k in procedures.ONLINE_LEVELS if k in groups]
-            base = f"thu-tuc/{kind}/"
-            return Index(kind, title, heading, base,
-                         [Group(slug, names[slug], groups[slug], f"{base}{slug}/") for slug in ordered])
+            return Index(kind, title, heading, settings["CCHC_PROCEDURE_INDEX_URL"].format(kind=kind),
+                         settings["CCHC_PROCEDURE_INDEX_SAVE_AS"].format(kind=kind),
+                         [Group(slug, names[slug], groups[slug],
+                                settings["CCHC_PROCEDURE_GROUP_URL"].format(kind=kind, slug=slug),
+                                settings["CCHC_PROCEDURE_GROUP_SAVE_AS"].format(kind=kind, slug=slug))
+                          for slug in ordered])
 
         indexes = [
             grouped("linh-vuc", "Theo lĩnh vực", schema.BY_KEY["linh_vuc"].label,
@@ -245,13 +253,14 @@ class ProceduresGenerator(Generator):
             for view in section.all:
                 writer.write_file(view.save_as, self.get_template("procedure"), self.context, procedure=view,
                                   page=view)
-            writer.write_file("thu-tuc/index.html", self.get_template("procedures"), self.context)
-            writer.write_file("thu-tuc/a-z/index.html", self.get_template("procedures_az"), self.context)
+            writer.write_file(self.settings["CCHC_PROCEDURES_SAVE_AS"], self.get_template("procedures"), self.context)
+            writer.write_file(self.settings["CCHC_PROCEDURES_AZ_SAVE_AS"], self.get_template("procedures_az"),
+                              self.context)
             for index in section.indexes:
-                writer.write_file(index.url + "index.html", self.get_template("procedure_index"), self.context,
+                writer.write_file(index.save_as, self.get_template("procedure_index"), self.context,
                                   index=index)
                 for group in index.groups:
-                    writer.write_file(group.url + "index.html", self.get_template("procedure_group"),
+                    writer.write_file(group.save_as, self.get_template("procedure_group"),
                                       self.context, index=index, group=group)
         feeds.write_procedure_changes(writer, self.context, section.changes)
 
@@ -259,7 +268,7 @@ class ProceduresGenerator(Generator):
 def check_links(generators):
     """Every `{thu-tuc}CODE` in articles and pages names a procedure that exists."""
     context = generators[0].context
-    known = {key.split("/", 1)[1] for key in context["generated_content"] if key.startswith("thu-tuc/")}
+    known = {key[len(procedures.LINK):] for key in context["generated_content"] if key.startswith(procedures.LINK)}
     problems = state.of(context).problems
     for generator in generators:
         for attr in ("articles", "pages", "hidden_pages", "drafts", "hidden_articles"):
@@ -268,6 +277,6 @@ def check_links(generators):
                     code = html.unescape(match["code"])
                     if code not in known:
                         problems.append(Problem(
-                            item.source_path, source.line_containing(item.source_path, "{thu-tuc}" + code), None,
+                            item.source_path, source.line_containing(item.source_path, procedures.LINK + code), None,
                             f"liên kết tới thủ tục “{code}” nhưng không có thủ tục này trong content/procedures/.",
                             "Kiểm tra mã thủ tục (dạng 1.001193) trên trang Tra cứu thủ tục hành chính."))

@@ -19,6 +19,8 @@ import tempfile
 import threading
 import time
 
+from cchc import addresses
+
 logger = logging.getLogger(__name__)
 
 
@@ -28,13 +30,20 @@ class SearchIndexError(RuntimeError):
 
 # Where the pages that carry data-pagefind-body live (articles, procedures, pages). Pagefind reads
 # only these: parsing the listing pages too cost a third of its time and memory at 5,000 articles
-# (benchmarks/HISTORY.md). check_glob() makes sure no indexable page falls outside it.
+# (benchmarks/HISTORY.md). check_glob() makes sure no indexable page falls outside them. The
+# procedures' are where the settings put them (procedure_pages), passed to what indexes them.
 ARTICLES = "tin-tuc/*/*/*/index.html"
-PROCEDURES = "thu-tuc/*/index.html"
 PAGES = "*/index.html"  # "*": one path segment
-PATTERNS = (ARTICLES, PROCEDURES, PAGES)
-GLOB = "{" + ",".join(PATTERNS) + "}"
-_GLOB_PARTS = [re.compile("^" + re.escape(p).replace(r"\*", "[^/]+") + "$") for p in PATTERNS]
+
+
+def procedure_pages(settings) -> str:
+    """The procedure pages' glob ("*": one path segment), from CCHC_PROCEDURE_SAVE_AS."""
+    return addresses.glob(settings["CCHC_PROCEDURE_SAVE_AS"])
+
+
+def _glob(procedures: str) -> str:
+    return "{" + ",".join((ARTICLES, procedures, PAGES)) + "}"
+
 
 # The first index a search loads (pagefind/) holds what an article is about, not all it says: its
 # title, summary and tags (the folded data-tim terms), and the whole of the few ordinary pages.
@@ -156,11 +165,12 @@ class Bundle:
         return command
 
 
-def bundles(output: pathlib.Path, bundle_pages: int = BUNDLE_PAGES) -> list[Bundle]:
-    """The headline index and the full-text bundles for the pages now in the output."""
+def bundles(output: pathlib.Path, procedures: str, bundle_pages: int = BUNDLE_PAGES) -> list[Bundle]:
+    """The headline index and the full-text bundles for the pages now in the output (procedures:
+    procedure_pages(settings))."""
     found = [Bundle("pagefind", HEADLINE, HEADLINE_EXCLUDES, headline=True)]
-    if any((output / "thu-tuc").glob("*/index.html")):
-        found.append(Bundle(f"pagefind/{FULL_TEXT}/thu-tuc", PROCEDURES))
+    if any(output.glob(procedures)):
+        found.append(Bundle(f"pagefind/{FULL_TEXT}/thu-tuc", procedures))
     years = sorted(p.name for p in (output / "tin-tuc").glob("[12][0-9][0-9][0-9]") if p.is_dir())
     group: list[tuple[str, int]] = []
     for year in years + [None]:
@@ -176,14 +186,15 @@ def bundles(output: pathlib.Path, bundle_pages: int = BUNDLE_PAGES) -> list[Bund
     return found
 
 
-def check_glob(output: pathlib.Path) -> None:
+def check_glob(output: pathlib.Path, procedures: str) -> None:
+    parts = [re.compile("^" + re.escape(p).replace(r"\*", "[^/]+") + "$") for p in (ARTICLES, procedures, PAGES)]
     for path in sorted(output.rglob("*.html")):
         rel = path.relative_to(output).as_posix()
-        if rel.startswith("pagefind/") or any(part.match(rel) for part in _GLOB_PARTS):
+        if rel.startswith("pagefind/") or any(part.match(rel) for part in parts):
             continue
         if BODY in path.read_bytes():
             raise SearchIndexError(f"{rel} có data-pagefind-body nhưng nằm ngoài các trang Pagefind đọc "
-                                   f"({GLOB}): thêm đường dẫn của nó vào PATTERNS trong plugins/cchc_search/index.py.")
+                                   f"({_glob(procedures)}): thêm đường dẫn của nó vào plugins/cchc_search/index.py.")
 
 
 class Indexing:
@@ -198,9 +209,10 @@ class Indexing:
     123 s of such a build at 5,000 articles, benchmarks/HISTORY.md). The cache keeps the bundles of
     the last build only."""
 
-    def __init__(self, output: pathlib.Path, bundle_pages: int = BUNDLE_PAGES, started=None,
+    def __init__(self, output: pathlib.Path, procedures: str, bundle_pages: int = BUNDLE_PAGES, started=None,
                  cache: pathlib.Path | None = None):
         self.output, self.bundle_pages, self.started, self.cache = output, bundle_pages, started, cache
+        self.procedures = procedures  # procedure_pages(settings)
         self.kept: set[str] = set()            # cache entries this index uses
         self.work = pathlib.Path(tempfile.mkdtemp(prefix=".tim-kiem-", dir=output))
         self.pending: list[Bundle] = []
@@ -215,7 +227,7 @@ class Indexing:
     def start(self, wanted, limit: int) -> list[Bundle]:
         """Queue the bundles that `wanted(bundle)` accepts and run them in a background thread, at
         most `limit` Pagefind processes at once. Returns every bundle of the output as it is now."""
-        every = bundles(self.output, self.bundle_pages)
+        every = bundles(self.output, self.procedures, self.bundle_pages)
         with self.lock:
             for bundle in every:
                 if bundle.path not in self.begun and wanted(bundle):
@@ -349,10 +361,10 @@ class Indexing:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def build(output: pathlib.Path, bundle_pages: int = BUNDLE_PAGES, started=None) -> None:
+def build(output: pathlib.Path, procedures: str, bundle_pages: int = BUNDLE_PAGES, started=None) -> None:
     """Index the pages of `output` into its pagefind/ (headline index, full-text bundles and their
     list), running as many Pagefind processes at once as there are cores (the preview's index)."""
-    Indexing(output, bundle_pages, started).finish()
+    Indexing(output, procedures, bundle_pages, started).finish()
 
 
 _current: Indexing | None = None
@@ -384,7 +396,8 @@ def article_writer_finalized(generator, writer=None):
     if not settings.get("CCHC_SEARCH", True):
         return
     _forget()
-    _current = Indexing(pathlib.Path(generator.output_path).resolve(), _bundle_pages(settings), cache=_cache(settings))
+    _current = Indexing(pathlib.Path(generator.output_path).resolve(), procedure_pages(settings), _bundle_pages(settings),
+                        cache=_cache(settings))
     _current.start(lambda bundle: bundle.path.startswith(f"pagefind/{FULL_TEXT}/tin-"), 1)
 
 
@@ -406,9 +419,10 @@ def finalized(pelican):
     if not enabled:
         return
     try:
-        check_glob(output)
+        check_glob(output, procedure_pages(pelican.settings))
     except SearchIndexError:
         if indexing is not None:
             indexing.close()
         raise
-    (indexing or Indexing(output, _bundle_pages(pelican.settings), cache=_cache(pelican.settings))).finish()
+    settings = pelican.settings
+    (indexing or Indexing(output, procedure_pages(settings), _bundle_pages(settings), cache=_cache(settings))).finish()

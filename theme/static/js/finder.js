@@ -1,11 +1,13 @@
-/* "Tìm nhanh thủ tục" (home page and thu-tuc/): procedures only, answered as the resident types,
-   from the second letter, with or without diacritics, by name, code ("1.001193" or "1001193"),
-   lĩnh vực, or the words residents use (content/data/tu-khoa-thu-tuc.yaml).
+/* "Tìm nhanh thủ tục" (home page and the procedures' landing page): procedures only, answered as
+   the resident types, from the second letter, with or without diacritics, by name, code
+   ("1.001193" or "1001193"), lĩnh vực, or the words residents use
+   (content/data/tu-khoa-thu-tuc.yaml).
    Nothing is downloaded until the box is first used: then procedures.js (the matching, shared with
-   the search page), fold.js and the finder's data (thu-tuc/tim-thu-tuc.<hash>.json, made by
-   plugins/cchc_finder with cchc.vn.search_key).
+   the search page), fold.js and the finder's data (data-finder, made by plugins/cchc_finder with
+   cchc.vn.search_key). A procedure's address is the form's data-procedure with its {slug} filled
+   in: the templates write it from CCHC_PROCEDURE_URL, the one place addresses are set.
    Results are plain links with a live count (role=status); ↓/↑ move between them, Esc goes back to
-   the box. Enter, or no JavaScript at all, opens the search page (tim-kiem/?q=…). */
+   the box. Enter, or no JavaScript at all, opens the search page (the form's action, ?q=…). */
 const form = document.querySelector("form[data-finder]");
 const input = document.getElementById("cc-finder-q");
 const status = document.getElementById("cc-finder-status");
@@ -48,7 +50,7 @@ function render(raw) {
   for (const [, , item] of found.slice(0, MAX)) {
     const li = element("li", "cc-finder__result");
     const link = element("a", null, item.name);
-    link.href = `${form.dataset.base}thu-tuc/${item.slug}/`;
+    link.href = form.dataset.procedure.replace("{slug}", item.slug);
     li.append(link, " ", element("span", "cc-finder__facts", [item.code, item.level, item.fee].join(" · ")));
     list.append(li);
   }

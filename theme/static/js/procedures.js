@@ -1,7 +1,7 @@
 /* The ward's procedures, matched as residents type: by name, code ("1.001193" or "1001193"),
    lĩnh vực, or the words residents use (content/data/tu-khoa-thu-tuc.yaml), with or without
    diacritics. One module for the finder (finder.js) and the search page (search.js), which shows
-   these matches first: the data (thu-tuc/tim-thu-tuc.<hash>.json, plugins/cchc_finder) is about
+   these matches first: the data (plugins/cchc_finder, CCHC_FINDER_SAVE_AS) is about
    26 KB at 1,000 procedures, a fraction of a full-text index.
    load(dataUrl, foldUrl) → { match(raw) }: match gives [{ item, score }], best first, or null for
    a query shorter than two letters. Each item: { code, slug, name, level, fee, fields }. */

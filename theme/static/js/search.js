@@ -108,9 +108,15 @@ function result(title, url, facts, content, query) {
   return item;
 }
 
+/* A procedure's page: the form's data-procedure (CCHC_PROCEDURE_URL, written by the template) with
+   the item's {slug}. */
+function procedureUrl(item) {
+  return form.dataset.procedure.replace("{slug}", item.slug);
+}
+
 function procedureResult(item, query) {
   const content = `${item.name}. Lĩnh vực ${item.fieldNames.join(", ")}. Mã ${item.code}. Lệ phí: ${item.fee}.`;
-  return result(item.name, `${form.dataset.base}thu-tuc/${item.slug}/`, ["Thủ tục hành chính", `Mã ${item.code}`, item.level],
+  return result(item.name, procedureUrl(item), ["Thủ tục hành chính", `Mã ${item.code}`, item.level],
                 content, query);
 }
 
@@ -178,7 +184,7 @@ async function search(raw, wholeText = false) {
   if (ticket !== latest) return;
   folding ??= matcher ? matcher.fold : await import(form.dataset.fold);
   const matched = (matcher && matcher.match(query)) || [];
-  const known = new Set(matched.map(({ item }) => path(`${form.dataset.base}thu-tuc/${item.slug}/`)));
+  const known = new Set(matched.map(({ item }) => path(procedureUrl(item))));
   for (const { item } of matched.slice(0, PROCEDURES)) list.append(procedureResult(item, query));
   if (matched.length) say(query, matched.length, false);
   /* 2. The headline index; 3. with the full text when asked for. */
