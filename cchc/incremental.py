@@ -26,7 +26,7 @@ cannot take:
 A problem in the new text leaves every file as it was and the next save tries again. Pagefind then
 re-indexes in the background into a new folder that replaces pagefind/. Data files, procedures,
 photos, templates and code still get a full build in a new process. A plugin that adds a handler
-to a signal the body update does not replay turns that way off (UNKNOWN_HANDLERS), never a wrong page.
+to a signal the updates do not know turns them off until it is declared (cchc/updates.py): never a wrong page.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import importlib
 import os
 import pathlib
 import shutil
@@ -53,55 +52,26 @@ FULL = "full"            # a full build is needed (the reason says why)
 DONE = "done"            # written incrementally
 PROBLEMS = "problems"    # the new text has problems: printed, nothing written
 
-# Handlers whose work an incremental update repeats (or that never depend on a body). Any other
-# handler of these signals, e.g. from a new plugin, turns incremental updates off.
-KNOWN_HANDLERS = {
-    "all_generators_finalized": {"cchc_content.checks.all_generators_finalized",
-                                 "cchc_procedures.generator.check_links",
-                                 "cchc_plan.generator.expand_placeholders",
-                                 "cchc.incremental.Session._keep_generators",
-                                 "cchc_urls.keep_addresses"},
-    # These work on metadata only (order of lists, tag spellings, podcast episodes, related
-    # articles), which an incremental update never changes.
-    "article_generator_finalized": {"cchc_content.checks.article_generator_finalized",
-                                    "cchc_podcast.feed.article_generator_finalized",
-                                    "cchc_related.related.article_generator_finalized",
-                                    "pelican.plugins.neighbors.neighbors.neighbors"},
-    "article_generator_pretaxonomy": {"cchc_content.checks.article_generator_pretaxonomy"},
-    "page_generator_finalized": set(),
-    "article_generator_preread": set(),
-    "article_generator_context": set(),
-    "page_generator_preread": set(),
-    "page_generator_context": set(),
-    "article_generator_write_article": set(),
-    "page_generator_write_page": set(),
-    # Built files the sitemap, photos, assets and search read or write; a body edit changes none
-    # of them except the search index, which is rebuilt after each update.
-    "finalized": {"cchc_assets.assets.finalized", "cchc_images.responsive.finalized", "cchc_sitemap.sitemap.finalized",
-                  "cchc_search.index.finalized", "cchc_precompress.compress.finalized",
-                  "cchc_urls.check_addresses"},
-}
-
-
-def _handler_name(receiver) -> str:
-    func = getattr(receiver, "__func__", receiver)
-    return f"{func.__module__}.{func.__qualname__}"
-
-
 def unknown_handlers() -> list[str]:
+    """Handlers of the signals a body update does not replay that no plugin declared
+    (cchc/updates.py): while there is one, every save is a full build."""
     from pelican import signals
 
+    from . import updates
+
     unknown = []
-    for name, known in KNOWN_HANDLERS.items():
-        signal = getattr(signals, name)
-        for receiver in signal.receivers.values():
+    for name in updates.SIGNALS:
+        for receiver in getattr(signals, name).receivers.values():
             target = receiver() if isinstance(receiver, weakref.ref) else receiver
             if target is None:
                 continue
-            label = _handler_name(target)
-            if label not in known:
+            label = updates.name_of(target)
+            if updates.declared(target) is None and label not in updates.THIRD_PARTY and label not in _OWN:
                 unknown.append(f"{name}: {label}")
     return sorted(unknown)
+
+
+_OWN = {"cchc.incremental.Session._keep_generators"}
 
 
 # ---- which written file read which body ----------------------------------------------------------
@@ -604,9 +574,6 @@ class Session:
             return Outcome(PROBLEMS, "lỗi trong nội dung")
         finally:
             Readers.read_file = read_file
-        if os.environ.get("CCHC_DEBUG_RERUN"):  # how much a run rendered, for measuring
-            print(f"Rerun: rendered {len(self.outputs.rendered)} of {len(self.outputs.produced)} files.",
-                  file=sys.stderr, flush=True)
         for path in self.outputs.finish():
             with contextlib.suppress(FileNotFoundError):
                 os.remove(path)
@@ -713,12 +680,10 @@ class Session:
         if linked:
             return self._rerun_if_content(paths)
 
-        # The steps of all_generators_finalized, in their order, on this item (and on the items
-        # whose {filename} links point into it, since its #anchors may have changed).
-        procedure_steps = importlib.import_module("cchc_procedures.generator")
-        plan_steps = importlib.import_module("cchc_plan.generator")
-        safety = importlib.import_module("cchc_content.safety")
-        alone = types.SimpleNamespace(context=context, **{"pages" if page else "articles": [new]})
+        # The declared steps of all_generators_finalized (cchc/updates.py), in PLUGINS order, on this
+        # item and on the items whose {filename} links point into it (its #anchors may have changed).
+        from . import updates
+
         generated = context["generated_content"]
         key = self.generated_key[id(old)]
         name = os.path.basename(old.source_path)
@@ -726,9 +691,8 @@ class Session:
                    if item is not old and name in (item._content or "") and "{filename}" in item._content]
         generated[key] = new
         try:
-            safety.check_links([new, *linking], context, problems.append)
-            procedure_steps.check_links([alone])
-            plan_steps.expand_placeholders([alone, *[g for g in self.generators if isinstance(g, plan_steps.PlanGenerator)]])
+            for step in updates.steps():
+                step(new, linking, self.generators)
         finally:
             generated[key] = old
         if problems:
@@ -798,15 +762,17 @@ class Session:
             self._search_thread.start()
 
     def _search_loop(self) -> None:
-        search = importlib.import_module("cchc_search.index")
-        while True:
+        from . import updates
+
+        index = updates.background_work().get("search")
+        while index is not None:
             with self._search_lock:
                 if not self._search_dirty:
                     return
                 self._search_dirty = False
             try:
-                search.build(self.output, search.procedure_pages(self.pelican.settings), started=self._search_started)
-            except search.SearchIndexError as error:
+                index(self.output, self.pelican.settings, started=self._search_started)
+            except RuntimeError as error:  # cchc_search's SearchIndexError
                 if not self._closing:
                     print("Chưa cập nhật được chỉ mục tìm kiếm: " + str(error)[-500:], file=sys.stderr, flush=True)
 

@@ -63,6 +63,7 @@ class Builder:
         self.files = {}
         self.code = {}
         self.last = None  # what the last rebuild did: "update", "full", "problems", "failed"
+        self.outcome = None  # the worker's last answer to an update (kind, reason, seconds, files written)
 
     def start(self) -> bool:
         """A full build in a new worker (the old one is stopped first)."""
@@ -125,6 +126,7 @@ class Builder:
                 outcome = self.ask("update", changed)
             except (EOFError, OSError):
                 outcome = {"kind": "full", "reason": "tiến trình dựng trang đã dừng"}
+            self.outcome = outcome
             if outcome["kind"] == "done":
                 self.files = files
                 self.last = "update"
@@ -192,7 +194,8 @@ def serve(content: pathlib.Path, output: pathlib.Path, port: int, liveport: int)
         result = builder.rebuild()
         seconds = time.perf_counter() - started
         if result == "update":
-            print(f"Đã cập nhật trang trong {seconds:.2f} giây; trình duyệt sẽ tự tải lại trang.", flush=True)
+            written = (builder.outcome or {}).get("written", 0)
+            print(f"Đã cập nhật {written} tệp trong {seconds:.2f} giây; trình duyệt sẽ tự tải lại trang.", flush=True)
         elif result == "full":
             print("Đã dựng lại; trình duyệt sẽ tự tải lại trang.", flush=True)
         elif result in ("problems", "failed"):

@@ -341,7 +341,11 @@ def test_a_handler_the_updates_do_not_repeat_turns_them_off():
         "assert unknown_handlers() == [], unknown_handlers()\n"
         "def new_step(generators): pass\n"
         "signals.all_generators_finalized.connect(new_step)\n"
-        "print(unknown_handlers())\n")
+        "print(unknown_handlers())\n"
+        "from cchc import updates\n"
+        "updates.declare(new_step, updates.HEADERS)  # what its plugin says next to its code\n"
+        "print('declared:', unknown_handlers())\n")
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "all_generators_finalized: __main__.new_step" in result.stdout
+    assert "declared: []" in result.stdout

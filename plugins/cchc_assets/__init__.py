@@ -16,9 +16,12 @@ folder, default css/*.css and js/*.js), CCHC_MINIFY_CSS.
 
 from pelican import signals
 
+from cchc import updates
+
 from .assets import finalized, initialized
 
 
 def register():
     signals.initialized.connect(initialized)
     signals.finalized.connect(finalized)
+    updates.declare(finalized, updates.HEADERS)  # the theme's files

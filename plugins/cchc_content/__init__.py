@@ -14,7 +14,7 @@ CCHC_PARALLEL_READING.
 
 from pelican import signals
 
-from cchc import state
+from cchc import state, updates
 
 from . import checks, parallel, reader
 
@@ -31,3 +31,8 @@ def register():
     signals.article_generator_pretaxonomy.connect(checks.article_generator_pretaxonomy)
     signals.article_generator_finalized.connect(checks.article_generator_finalized)
     signals.all_generators_finalized.connect(checks.all_generators_finalized)
+    # The preview's updates (cchc/updates.py): ordering and tag checks read headers only; the link
+    # checks of a body edit are made on the edited item and the items linking into it.
+    updates.declare(checks.article_generator_pretaxonomy, updates.HEADERS)
+    updates.declare(checks.article_generator_finalized, updates.HEADERS)
+    updates.declare(checks.all_generators_finalized, checks.check_edited)

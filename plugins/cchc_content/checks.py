@@ -334,6 +334,13 @@ def _check_tag_spellings(generator):
                     "Dùng đúng một cách viết cho cùng một từ khóa, hoặc đổi một trong hai từ khóa."))
 
 
+def check_edited(item, linking, generators):
+    """all_generators_finalized for the preview's body update: the edited item's links, and those of
+    the items whose {filename} links point into it (its #anchors may have changed)."""
+    context = generators[0].context
+    safety.check_links([item, *linking], context, state.of(context).problems.append)
+
+
 def all_generators_finalized(generators):
     """Addresses that two sources would share (the build stops in stop_if_problems)."""
     parallel.finished()  # every file is read

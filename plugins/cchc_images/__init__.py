@@ -17,7 +17,7 @@ STATIC_PATHS, PATH, SITEURL, CACHE_PATH.
 
 from pelican import signals
 
-from cchc import state
+from cchc import state, updates
 
 from . import responsive
 
@@ -27,3 +27,4 @@ def register():
     signals.initialized.connect(responsive.initialized)
     signals.content_object_init.connect(responsive.content_object_init)
     signals.finalized.connect(responsive.finalized)
+    updates.declare(responsive.finalized, updates.HEADERS)  # photo files

@@ -21,7 +21,7 @@ Settings read (cchc/settings.py):
 
 from pelican import signals
 
-from cchc import state
+from cchc import state, updates
 
 from . import generator
 
@@ -30,3 +30,4 @@ def register():
     signals.initialized.connect(state.start)
     signals.get_generators.connect(generator.get_generators)
     signals.all_generators_finalized.connect(generator.expand_placeholders)
+    updates.declare(generator.expand_placeholders, generator.expand_edited)  # a body edit: its own table

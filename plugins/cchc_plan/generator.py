@@ -12,7 +12,7 @@ import re
 
 from pelican.generators import Generator
 
-from cchc import data, plan, source, state, vn
+from cchc import data, plan, source, state, updates, vn
 from cchc.errors import Problem
 
 PLACEHOLDER = re.compile(r"<p>\s*\[\[(?P<name>[a-z0-9-]+)\]\]\s*</p>")
@@ -212,6 +212,11 @@ class PlanGenerator(Generator):
                           t["thoi_gian"]["nhan"], t["thoi_gian"]["bat_dau"] or "", t["thoi_gian"]["ket_thuc"] or "",
                           t["san_pham_ke_hoach"], t["tien_do"]["nhan"], t["so_san_pham"], view.today.isoformat()]
                          for t in tasks])
+
+
+def expand_edited(item, linking, generators):
+    """expand_placeholders for the preview's body update (cchc/updates.py): the edited item only."""
+    expand_placeholders([updates.alone(item, generators), *[g for g in generators if isinstance(g, PlanGenerator)]])
 
 
 def expand_placeholders(generators):

@@ -14,7 +14,7 @@ CCHC_PODCAST_FEED (its address, "feeds/phat-thanh.rss.xml" in pelicanconf.py), C
 
 from pelican import signals
 
-from cchc import feeds, state
+from cchc import feeds, state, updates
 
 from .feed import article_generator_finalized, write_feed
 
@@ -23,4 +23,5 @@ def register():
     signals.initialized.connect(state.start)
     signals.get_writer.connect(feeds.get_writer)
     signals.article_generator_finalized.connect(article_generator_finalized)
+    updates.declare(article_generator_finalized, updates.HEADERS)  # which articles have audio
     signals.article_writer_finalized.connect(write_feed)

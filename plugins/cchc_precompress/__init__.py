@@ -20,6 +20,8 @@ OUTPUT_PATH, CCHC_PRECOMPRESS_KEEP_DAYS (30).
 
 from pelican import signals
 
+from cchc import updates
+
 from .compress import content_written, feed_written, finalized, initialized
 
 
@@ -28,3 +30,4 @@ def register():
     signals.content_written.connect(content_written)
     signals.feed_written.connect(feed_written)
     signals.finalized.connect(finalized)
+    updates.declare(finalized, updates.HEADERS)  # the written files (off in the preview)

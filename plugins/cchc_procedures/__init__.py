@@ -23,7 +23,7 @@ _CHANNEL_LABELS (all three set in `initialized`).
 
 from pelican import signals
 
-from cchc import feeds, state
+from cchc import feeds, state, updates
 
 from . import generator
 
@@ -35,3 +35,4 @@ def register():
     signals.content_object_init.connect(generator.rewrite_links)
     signals.get_generators.connect(generator.get_generators)
     signals.all_generators_finalized.connect(generator.check_links)
+    updates.declare(generator.check_links, generator.check_edited)  # a body edit: its {thu-tuc} links

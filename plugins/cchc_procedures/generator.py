@@ -13,7 +13,7 @@ from markupsafe import Markup
 from pelican.contents import Article, Page
 from pelican.generators import Generator
 
-from cchc import feeds, parallel_writes, procedures, source, state, vn
+from cchc import feeds, parallel_writes, procedures, source, state, updates, vn
 from cchc.procedures import schema
 from cchc.html_safety import check_data_text
 from cchc.errors import ContentError, Problem
@@ -263,6 +263,11 @@ class ProceduresGenerator(Generator):
                     writer.write_file(group.save_as, self.get_template("procedure_group"),
                                       self.context, index=index, group=group)
         feeds.write_procedure_changes(writer, self.context, section.changes)
+
+
+def check_edited(item, linking, generators):
+    """check_links for the preview's body update (cchc/updates.py): the edited item's links only."""
+    check_links([updates.alone(item, generators)])
 
 
 def check_links(generators):

@@ -9,7 +9,7 @@ cchc/settings.py).
 
 from pelican import signals
 
-from cchc import state
+from cchc import state, updates
 
 from .related import article_generator_finalized
 
@@ -17,3 +17,4 @@ from .related import article_generator_finalized
 def register():
     signals.initialized.connect(state.start)
     signals.article_generator_finalized.connect(article_generator_finalized)
+    updates.declare(article_generator_finalized, updates.HEADERS)  # tags and chuyên mục only

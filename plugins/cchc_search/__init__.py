@@ -13,10 +13,15 @@ Settings read: OUTPUT_PATH (Pelican's output), CCHC_SEARCH (default True; False 
 
 from pelican import signals
 
-from .index import article_writer_finalized, finalized, page_writer_finalized
+from cchc import updates
+
+from .index import article_writer_finalized, finalized, page_writer_finalized, preview_index
 
 
 def register():
     signals.article_writer_finalized.connect(article_writer_finalized)
     signals.page_writer_finalized.connect(page_writer_finalized)
     signals.finalized.connect(finalized)
+    # The preview indexes after each update, in the background, instead of at the end of the build.
+    updates.declare(finalized, updates.HEADERS)
+    updates.background("search", preview_index)

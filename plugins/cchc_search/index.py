@@ -367,6 +367,12 @@ def build(output: pathlib.Path, procedures: str, bundle_pages: int = BUNDLE_PAGE
     Indexing(output, procedures, bundle_pages, started).finish()
 
 
+def preview_index(output: pathlib.Path, settings, started=None) -> None:
+    """The preview's index after each update (cchc/updates.py `background`); SearchIndexError's
+    text is printed by the preview."""
+    build(output, procedure_pages(settings), started=started)
+
+
 _current: Indexing | None = None
 
 

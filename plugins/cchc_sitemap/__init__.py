@@ -11,7 +11,7 @@ Settings read (cchc/settings.py): SITEURL, OUTPUT_PATH, CCHC_SITEMAP_EXCLUDE (gl
 
 from pelican import signals
 
-from cchc import state
+from cchc import state, updates
 
 from .sitemap import content_written, finalized, initialized
 
@@ -21,3 +21,4 @@ def register():
     signals.initialized.connect(initialized)
     signals.content_written.connect(content_written)
     signals.finalized.connect(finalized)
+    updates.declare(finalized, updates.HEADERS)  # the written files' names and dates

@@ -12,6 +12,8 @@ each build every kept address is worked out again and compared (check_addresses)
 from pelican import signals
 from pelican.contents import Content
 
+from cchc import updates
+
 ITEM_LISTS = ("articles", "translations", "drafts", "drafts_translations", "hidden_articles", "hidden_translations",
               "pages", "hidden_pages", "draft_pages")
 
@@ -62,3 +64,5 @@ def register():
         Content.save_as = _kept("save_as")
     signals.all_generators_finalized.connect(keep_addresses)
     signals.finalized.connect(check_addresses)
+    updates.declare(keep_addresses, updates.HEADERS)  # slugs and dates
+    updates.declare(check_addresses, updates.HEADERS)

@@ -1,0 +1,93 @@
+"""What each plugin's handlers mean for the preview's updates, declared by the plugin next to its code
+(in its `register()`), read by cchc/incremental.py.
+
+The preview updates an edited body in place (`Session._update`): it reads the file again and makes
+again only the writes that read its body. That is right only if no handler of the signals it does
+not replay would have done something else with the new body. So every handler of those signals
+(`SIGNALS`) says which of two things it is:
+
+* `HEADERS`: what it does depends on the items' headers, the file system or the built output, never
+  on a body (ordering, tag spellings, related lists, podcast episodes, the sitemap…);
+* a step, `step(item, linking, generators)`: its work on one item, which the update runs on the
+  edited item (and `linking`, the items whose {filename} links point into it) in place of the
+  whole-site handler (link checks, the task matrix placeholder).
+
+Every other edit is a new run of the whole build in the worker (`Session._rerun`), which calls
+every handler as a full build does and finds by itself which pages changed (cchc/dependencies.py);
+it too needs every handler declared, because a handler with unknown effects could make a run
+differ from a full build. An undeclared handler (a new plugin) turns updates off: each save is a
+full build in a new process, never a wrong page.
+
+This module imports nothing from the project, so any plugin can import it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+HEADERS = "headers"
+
+# The signals whose handlers a body update does not call again.
+SIGNALS = (
+    "all_generators_finalized", "article_generator_finalized", "article_generator_pretaxonomy",
+    "page_generator_finalized", "article_generator_preread", "article_generator_context",
+    "page_generator_preread", "page_generator_context", "article_generator_write_article",
+    "page_generator_write_page", "finalized",
+)
+
+_DECLARED: dict[str, str | Callable] = {}
+_ORDER: list[str] = []
+
+
+def name_of(handler) -> str:
+    func = getattr(handler, "__func__", handler)
+    return f"{func.__module__}.{func.__qualname__}"
+
+
+def declare(handler, what) -> None:
+    """handler: a function a plugin connects to one of SIGNALS; what: HEADERS or a step."""
+    if what != HEADERS and not callable(what):
+        raise ValueError(f"{name_of(handler)}: declare HEADERS or a step function, not {what!r}")
+    name = name_of(handler)
+    if name not in _DECLARED:
+        _ORDER.append(name)
+    _DECLARED[name] = what
+
+
+def declared(handler):
+    """HEADERS, a step, or None for a handler no plugin declared."""
+    return _DECLARED.get(name_of(handler))
+
+
+def steps() -> list[Callable]:
+    """The declared steps, in the order their plugins registered (PLUGINS order)."""
+    return [_DECLARED[name] for name in _ORDER if callable(_DECLARED[name])]
+
+
+# Handlers of plugins that are not ours (pelican-plugins), declared here.
+THIRD_PARTY = {
+    "pelican.plugins.neighbors.neighbors.neighbors": HEADERS,  # previous / next by date and chuyên mục
+}
+
+
+def alone(item, generators):
+    """A stand-in for the generators in which `item` is the only article or page, for a handler
+    written for the whole site (steps reuse the handler on the edited item this way)."""
+    import types
+
+    from pelican.contents import Page
+
+    return types.SimpleNamespace(context=generators[0].context, **{"pages" if isinstance(item, Page) else "articles": [item]})
+
+
+# Work the preview does in the background after each update instead of at the end of the build
+# (the search index): name → function(output folder, settings, started(process)).
+_BACKGROUND: dict[str, Callable] = {}
+
+
+def background(name: str, function: Callable) -> None:
+    _BACKGROUND[name] = function
+
+
+def background_work() -> dict[str, Callable]:
+    return dict(_BACKGROUND)
