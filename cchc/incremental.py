@@ -68,7 +68,7 @@ KNOWN_HANDLERS = {
                                     "cchc_related.related.article_generator_finalized",
                                     "pelican.plugins.neighbors.neighbors.neighbors"},
     "article_generator_pretaxonomy": {"cchc_content.checks.article_generator_pretaxonomy"},
-    "page_generator_finalized": set(),
+    "page_generator_finalized": {"cchc_content.checks.page_generator_finalized"},  # the order of pages
     "article_generator_preread": set(),
     "article_generator_context": set(),
     "page_generator_preread": set(),

@@ -30,4 +30,5 @@ def register():
     signals.content_object_init.connect(checks.content_object_init)
     signals.article_generator_pretaxonomy.connect(checks.article_generator_pretaxonomy)
     signals.article_generator_finalized.connect(checks.article_generator_finalized)
+    signals.page_generator_finalized.connect(checks.page_generator_finalized)
     signals.all_generators_finalized.connect(checks.all_generators_finalized)
