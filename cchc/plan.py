@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import math
 
-from . import vn
+from . import order, vn
 from .data import Entry, SiteData
 
 # Periods live in cchc.periods (cchc.data checks the plan's periods and must not import this module).
@@ -85,13 +85,14 @@ def plan_year(site: SiteData) -> int:
 
 
 def progress(site: SiteData, items: list, today: dt.date, extra_products: dict | None = None) -> list[TaskProgress]:
-    """Every task of the plan with its products (newest first) and its status on `today`."""
+    """Every task of the plan with its products (newest first, the same date in path order:
+    cchc.order) and its status on `today`."""
     year = plan_year(site)
     result = []
     for task in site.tasks:
         products = [i for i in items if task in (getattr(i, "nhiem_vu", None) or [])]
         products += (extra_products or {}).get(task.code, [])
-        products.sort(key=lambda i: i.date, reverse=True)
+        products = order.newest_first(products)
         period = parse_period(task.fields["thoi_gian"])
         status = task_status(task.fields.get("tien_do", "thuong-xuyen"), period, products, today, year)
         result.append(TaskProgress(
@@ -117,7 +118,7 @@ class Report:
 
     period: Period
     date: dt.date                 # the report's date (the build date, or the period's end if earlier)
-    items: list                   # published items in the period, oldest first
+    items: list                   # published items in the period, oldest first (same date: path order)
     by_area: list[ReportRow]      # every content area II.1 a–n, in plan order, zero counts included
     by_form: list[ReportRow]
     by_category: list[ReportRow]
@@ -164,8 +165,7 @@ class ProcedureChange:
 
 def build_report(site: SiteData, period: Period, items: list, today: dt.date,
                  procedure_changes: list[ProcedureChange] = ()) -> Report:
-    in_period = sorted((i for i in items if period.contains(_day(i.date)) and _day(i.date) <= today),
-                       key=lambda i: i.date)
+    in_period = order.oldest_first(i for i in items if period.contains(_day(i.date)) and _day(i.date) <= today)
     category_entry = lambda i: [getattr(getattr(i, "category", None), "entry", None)]  # noqa: E731
     return Report(
         period=period,
@@ -177,7 +177,7 @@ def build_report(site: SiteData, period: Period, items: list, today: dt.date,
         by_body=[r for r in _rows(site.bodies, in_period, lambda i: _as_list(getattr(i, "co_quan", None))) if r.count],
         by_task=_rows(site.tasks, in_period, lambda i: _as_list(getattr(i, "nhiem_vu", None))),
         procedures=sorted((c for c in procedure_changes if period.contains(c.date) and c.date <= today),
-                          key=lambda c: (c.date, c.code)),
+                          key=lambda c: (c.date, c.code, c.change, c.decision)),
         complete=today > period.end,
     )
 

@@ -115,9 +115,15 @@ def sort_key(text: str) -> bytes:
     return _collator().getSortKey(normalize(text))
 
 
-def sorted_vi(items, key=lambda x: x):
-    """Items sorted in Vietnamese order by key(item)."""
-    return sorted(items, key=lambda item: sort_key(str(key(item))))
+def sorted_vi(items, key=lambda x: x, then=None):
+    """Items sorted in Vietnamese order by key(item). The order is total: texts the collation ranks
+    equal are in the order of their code points, and items with the same text in the order of
+    then(item) (a code, a slug), never in the order they came in."""
+    def full_key(item):
+        text = str(key(item))
+        return (sort_key(text), text) if then is None else (sort_key(text), text, then(item))
+
+    return sorted(items, key=full_key)
 
 
 # ---- dates ---------------------------------------------------------------------------------

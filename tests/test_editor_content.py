@@ -365,3 +365,75 @@ def test_articles_published_at_the_same_minute_keep_one_order(fixture_site, monk
         orders.add(tuple(a.text_content().strip() for a in home.xpath("//*[@class='cc-item__title']/a")
                          if a.text_content().strip().startswith("Bài ")))
     assert orders == {tuple(f"Bài {n}" for n in sorted(names))}
+
+
+def _tied_sources():
+    """(path, text) of a small site where many things share a date: articles at the same minute in
+    several folders (with a shared tag, so related lists tie too, and a task, so the plan's
+    products and the quarter's report tie), pages with the same file name in two folders, and
+    procedures with the same name changed on the same day."""
+    from test_procedures_site import record
+
+    files = []
+    for folder in ("2026/03", "thong-bao", "a"):
+        for name in ("c-thu-ba", "a-thu-nhat", "b-thu-hai"):
+            files.append((f"articles/{folder}/{name}-{folder.replace('/', '-')}.md", article(
+                title=f"Bài {name} ({folder})", date="2026-03-05 09:30", extra="nhiem_vu: 04")))
+    for name in ("sau", "truoc"):  # another minute, another category
+        files.append((f"articles/{name}.md", article(title=f"Bài {name}", date="2026-02-10 16:15",
+                                                     category="Chính quyền số, chuyển đổi số")))
+    for folder in ("b", "a", "c"):
+        files.append((f"pages/{folder}/gioi-thieu.md",
+                       f"Title: Giới thiệu {folder}\nSlug: gioi-thieu-{folder}\nmenu: Giới thiệu {folder}\n\nNội dung trang {folder}.\n"))
+    for code in ("1.000003", "1.000001", "1.000002"):
+        files.append((f"procedures/{code}.yaml", record(
+            code, "Thủ tục đăng ký khai sinh", history=[("2025-07-01", "moi", "1234/QĐ-UBND"),
+                                                        ("2026-03-05", "sua-doi", "2200/QĐ-UBND")])))
+    return files
+
+
+def test_ties_give_the_same_site_whatever_the_reading_order(tmp_path, monkeypatch):
+    """Everything that shares a date (or a name) is ordered by a property of its own (its path, its
+    code), so the same sources give the same site byte for byte whatever order the files were
+    created and read in (Python's hash seed changes Pelican's reading order)."""
+    from conftest import FixtureSite, built_files
+
+    files = _tied_sources()
+    builds = []
+    for n, (seed, order) in enumerate((("1", files), ("2", files[::-1]), ("3", files[1::2] + files[::2]))):
+        site = FixtureSite(tmp_path / f"site-{n}")
+        for rel, text in order:
+            site.write(rel, text)
+        monkeypatch.setenv("PYTHONHASHSEED", seed)
+        result = site.build(extra=["-e", "CCHC_SEARCH=false"])
+        assert result.returncode == 0, result.log
+        builds.append(built_files(site.output))
+    assert builds[0] == builds[1] == builds[2], [p for p in builds[0] if any(b.get(p) != builds[0][p] for b in builds[1:])]
+    # … and the order is the paths' (codes') order, newest first.
+    out = tmp_path / "site-0" / "output"
+    home = [a.text_content().strip() for a in page(out / "index.html").xpath("//*[@class='cc-item__title']/a")]
+    assert home[:9] == [f"Bài {name} ({folder})" for folder in ("2026/03", "a", "thong-bao")
+                        for name in ("a-thu-nhat", "b-thu-hai", "c-thu-ba")]
+    menu = [a.text_content() for a in page(out / "index.html").xpath("//nav[@class='cc-utility']//a")]
+    assert menu == ["Giới thiệu a", "Giới thiệu b", "Giới thiệu c"]
+    az = page(out / "thu-tuc/a-z/index.html")
+    assert [a.get("href").rsplit("/", 2)[1] for a in az.xpath("//main//section//li/a")] == ["1-000001", "1-000002", "1-000003"]
+
+
+def test_related_articles_with_the_same_score_and_date_are_in_path_order():
+    """Two candidates for “Tin liên quan” with the same score and date: the one whose path comes
+    first is listed first, whichever feature the two first shared with the article."""
+    import datetime as dt
+    import sys
+    import types
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from cchc_related.related import article_generator_finalized
+
+    def tied(path, *tags):
+        return types.SimpleNamespace(source_path=path, date=dt.datetime(2026, 3, 5, 9, 30),
+                                     tags=[types.SimpleNamespace(slug=t) for t in tags], noi_dung=[], category=None)
+
+    first, b, c = tied("a.md", "x", "y"), tied("b.md", "y"), tied("c.md", "x")  # c shares x, seen first
+    article_generator_finalized(types.SimpleNamespace(settings={"CCHC_RELATED_MAX": 5}, articles=[first, b, c]))
+    assert [r.source_path for r in first.related] == ["b.md", "c.md"]

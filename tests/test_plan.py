@@ -97,6 +97,23 @@ def test_report_counts_every_way_and_only_its_period():
     assert plan.year_period(2026).spoken == "năm 2026"
 
 
+def test_items_of_the_same_date_are_in_path_order_whatever_order_they_come_in():
+    """Editors publish at round times: task products and a report's items with the same date are
+    in the order of their files' paths, not in the order the caller happened to list them."""
+    def tied(name, day="2026-03-05"):
+        return types.SimpleNamespace(**{**vars(item(day, tasks=["04"])), "title": name,
+                                        "source_path": f"/site/content/articles/{name}.md", "url": f"tin-tuc/{name}/"})
+
+    names = ["c", "a", "d", "b"]
+    for given in (names, names[::-1], sorted(names)):
+        items = [tied(n) for n in given] + [tied("z-newer", "2026-03-06"), tied("0-older", "2026-03-04")]
+        products = plan.progress(SITE, items, dt.date(2026, 11, 26))[3].products
+        assert [p.title for p in products] == ["z-newer", "a", "b", "c", "d", "0-older"]
+        report = plan.build_report(SITE, plan.quarter_period(1, 2026), items, dt.date(2026, 11, 26))
+        assert [i.title for i in report.items] == ["0-older", "a", "b", "c", "d", "z-newer"]
+        assert [i.title for i in report.by_task[3].items] == ["0-older", "a", "b", "c", "d", "z-newer"]
+
+
 def test_report_periods_follow_the_build_date():
     labels = [p.label for p in plan.report_periods(2026, dt.date(2026, 5, 2))]
     assert labels == ["Quý I/2026", "Quý II/2026", "Năm 2026"]

@@ -74,6 +74,18 @@ def test_tones_are_a_secondary_difference():
     assert vn.sorted_vi(["má", "mà", "ma", "mả", "mạ", "mã", "mạnh"]) == ["ma", "mà", "mả", "mã", "má", "mạ", "mạnh"]
 
 
+def test_vietnamese_order_is_total():
+    """Texts the collation ranks equal (a control character is ignored) are in code point order,
+    and items with the same text in the order of `then`: never in the order they came in."""
+    assert vn.sort_key("ab") == vn.sort_key("a\x01b")
+    for given in (["a\x01b", "ab"], ["ab", "a\x01b"]):
+        assert vn.sorted_vi(given) == ["a\x01b", "ab"]
+    same = [("Đăng ký khai sinh", "1.000002"), ("Đăng ký khai sinh", "1.000001"), ("Chứng thực", "2.000001")]
+    for given in (same, same[::-1]):
+        assert vn.sorted_vi(given, key=lambda p: p[0], then=lambda p: p[1]) == [
+            ("Chứng thực", "2.000001"), ("Đăng ký khai sinh", "1.000001"), ("Đăng ký khai sinh", "1.000002")]
+
+
 @pytest.mark.parametrize("date, text", [
     (dt.date(2026, 3, 5), "ngày 05 tháng 3 năm 2026"),
     (dt.date(2026, 1, 22), "ngày 22 tháng 01 năm 2026"),

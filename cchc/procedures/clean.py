@@ -75,7 +75,7 @@ def sorted_names(names) -> list[str]:
 
 def sorted_bodies(bodies) -> list[dict]:
     unique = {(b.get("ma", ""), b["ten"]): b for b in bodies if b.get("ten")}
-    return [unique[k] for k in sorted(unique, key=lambda k: (vn.sort_key(k[1]), k[0]))]
+    return [unique[k] for k in sorted(unique, key=lambda k: (vn.sort_key(k[1]), k[0], k[1]))]
 
 
 def number(text: str) -> str:
@@ -189,6 +189,6 @@ def legal_number(value) -> str:
 
 def sorted_legal(items) -> list[dict]:
     unique = {(b.get("so", ""), b["ten"]): b for b in items if b.get("ten")}
-    return [unique[k] for k in sorted(unique, key=lambda k: (k[0], vn.sort_key(k[1])))]
+    return [unique[k] for k in sorted(unique, key=lambda k: (k[0], vn.sort_key(k[1]), k[1]))]
 
 

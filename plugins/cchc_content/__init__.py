@@ -30,9 +30,11 @@ def register():
     signals.content_object_init.connect(checks.content_object_init)
     signals.article_generator_pretaxonomy.connect(checks.article_generator_pretaxonomy)
     signals.article_generator_finalized.connect(checks.article_generator_finalized)
+    signals.page_generator_finalized.connect(checks.page_generator_finalized)
     signals.all_generators_finalized.connect(checks.all_generators_finalized)
     # The preview's updates (cchc/updates.py): ordering and tag checks read headers only; the link
     # checks of a body edit are made on the edited item and the items linking into it.
     updates.declare(checks.article_generator_pretaxonomy, updates.HEADERS)
     updates.declare(checks.article_generator_finalized, updates.HEADERS)
+    updates.declare(checks.page_generator_finalized, updates.HEADERS)  # the order of pages
     updates.declare(checks.all_generators_finalized, checks.check_edited)

@@ -12,7 +12,7 @@ from pelican.urlwrappers import Category
 
 from . import parallel, safety
 
-from cchc import data, source, state, vn
+from cchc import data, order, source, state, vn
 from cchc.errors import ContentError, Problem
 from cchc.errors import display_path as errors_display
 
@@ -293,21 +293,32 @@ def article_generator_pretaxonomy(generator):
     the order of a set (Python's hash seed changes it in every process) and sorts by date alone, so
     two articles published at the same minute (editors use round times) swapped places between two
     builds of the same sources: 380 files differed between two builds of the reference site. Every
-    list, feed, archive, neighbour and report made from generator.articles follows this order."""
+    list, feed, archive, neighbour and report made from generator.articles follows this order
+    (cchc.order)."""
     if generator.settings.get("ARTICLE_ORDER_BY") != "reversed-date":
         return
     for items in (generator.articles, generator.hidden_articles, generator.drafts):
-        items.sort(key=lambda item: item.source_path)
-        items.sort(key=lambda item: item.date, reverse=True)  # stable: equal dates keep the path order
+        items[:] = order.newest_first(items)
+
+
+def page_generator_finalized(generator):
+    """Pages with the same file name (in two folders, each with its own Slug) in the order of their
+    paths. Pelican orders pages by file name alone (PAGE_ORDER_BY "basename"), so such pages kept
+    the order they were read in, which changes with every process. The menu and the footer list
+    the pages in this order."""
+    if generator.settings.get("PAGE_ORDER_BY") != "basename":
+        return
+    for items in (generator.pages, generator.hidden_pages, generator.draft_pages):
+        items.sort(key=lambda item: (os.path.basename(item.source_path), item.source_path))
 
 
 def article_generator_finalized(generator):
     """Lists in the order residents expect: chuyên mục as in the data file, tags in vi order."""
     site = state.of(generator.settings).site
-    order = {entry.code: n for n, entry in enumerate(site.categories)}
-    generator.categories.sort(key=lambda item: order.get(item[0].slug, len(order)))
+    position = {entry.code: n for n, entry in enumerate(site.categories)}
+    generator.categories.sort(key=lambda item: position.get(item[0].slug, len(position)))
     generator.context["categories"] = generator.categories
-    tags = vn.sorted_vi(generator.context["tags"], key=lambda item: item[0].name)
+    tags = vn.sorted_vi(generator.context["tags"], key=lambda item: item[0].name, then=lambda item: item[0].slug)
     generator.context["tags"] = tags
     _check_tag_spellings(generator)
 

@@ -206,8 +206,9 @@ class ProceduresGenerator(Generator):
                 view.successor = by_code[successor]
                 by_code[successor].predecessors.append(view)
             self.context["generated_content"][procedures.LINK + view.code] = view
-        active = vn.sorted_vi([v for v in views if not v.abolished], key=lambda v: v.short_name)
-        abolished = vn.sorted_vi([v for v in views if v.abolished], key=lambda v: v.short_name)
+        # Procedures with the same name (they exist, at different levels) in the order of their codes.
+        active = vn.sorted_vi([v for v in views if not v.abolished], key=lambda v: v.short_name, then=lambda v: v.code)
+        abolished = vn.sorted_vi([v for v in views if v.abolished], key=lambda v: v.short_name, then=lambda v: v.code)
 
         settings = self.settings
 
@@ -218,7 +219,7 @@ class ProceduresGenerator(Generator):
                 for slug, name in keys(view):
                     groups[slug].append(view)
                     names.setdefault(slug, name)
-            ordered = vn.sorted_vi(groups, key=lambda slug: names[slug]) if kind != "muc-do" else \
+            ordered = vn.sorted_vi(groups, key=lambda slug: names[slug], then=lambda slug: slug) if kind != "muc-do" else \
                 [k for k in procedures.ONLINE_LEVELS if k in groups]
             return Index(kind, title, heading, settings["CCHC_PROCEDURE_INDEX_URL"].format(kind=kind),
                          settings["CCHC_PROCEDURE_INDEX_SAVE_AS"].format(kind=kind),

@@ -36,6 +36,9 @@ def article_generator_finalized(generator):
     scores = _score_pairs(articles)
     newest = [-article.date.timestamp() for article in articles]  # once, not once per comparison
     for n, article in enumerate(articles):
-        # nsmallest(k, …) == sorted(…)[:k], ties included, without sorting every candidate.
-        ranked = heapq.nsmallest(limit, scores[n].items(), key=lambda item: (-item[1], newest[item[0]]))
+        # Highest score, then newest, then the article's place in generator.articles, which is the
+        # order of the paths for articles with the same date (cchc.order): the order the scores
+        # were added in (which feature two articles first shared) decides nothing.
+        # nsmallest(k, …) == sorted(…)[:k] without sorting every candidate.
+        ranked = heapq.nsmallest(limit, scores[n].items(), key=lambda item: (-item[1], newest[item[0]], item[0]))
         article.related = [articles[j] for j, _score in ranked]
