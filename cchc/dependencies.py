@@ -194,6 +194,9 @@ class Fingerprints:
             return ("settings",)
         if isinstance(value, self.content):
             return ("entity", id(value))
+        own = getattr(type(value), "__fingerprint__", None)
+        if own is not None:  # a class that says what it is made of (plugins/cchc_procedures)
+            return (type(value).__qualname__, own(value))
         if isinstance(value, self.wrapper):  # Category, Tag: equal by slug, shown by name
             return ("wrapper", type(value).__name__, value.name, value.slug)
         if isinstance(value, (list, tuple)):

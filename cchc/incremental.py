@@ -328,6 +328,13 @@ def _restore_state(item, kept: dict) -> None:
                           for key, value in kept.items()})
 
 
+def _items(generators):
+    for generator in generators:
+        for attr in ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages",
+                     "translations", "drafts_translations", "hidden_translations"):
+            yield from getattr(generator, attr, [])
+
+
 class _Pending(set):
     """The ids of the items that changed since the last run, worked out on first use (after
     every generator and handler of the new run finished, before the first page is written)."""
@@ -335,6 +342,7 @@ class _Pending(set):
     def __init__(self, session, before: dict):
         super().__init__()
         self.session, self.before, self.ready = session, before, False
+        self.states = None  # id → (item, state) of every item of the new run, kept for the next one
 
     def _work_out(self):
         from .dependencies import Fingerprints, state_of
@@ -343,14 +351,9 @@ class _Pending(set):
         generators = self.session.generators
         context = generators[0].context
         prints = Fingerprints()
-        now = {}
-        for generator in generators:
-            for attr in ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages",
-                         "translations", "drafts_translations", "hidden_translations"):
-                for item in getattr(generator, attr, []):
-                    now[id(item)] = item
-        for key, (item, before) in self.before.items():
-            if key not in now or state_of(item, prints, context) != before:
+        self.states = {id(item): (item, state_of(item, prints, context)) for item in _items(generators)}
+        for key, (_item, before) in self.before.items():
+            if key not in self.states or self.states[key][1] != before:
                 self.add(key)
 
     def isdisjoint(self, other):
@@ -452,7 +455,9 @@ class Session:
         self.outputs.begin(reusing=False)
         # The search index is made after the swap, in the background, as after an update: the
         # preview shows the new pages without waiting for Pagefind (14 s at 5,000 articles).
-        override = {"PATH": str(self.content), "CCHC_SEARCH": False, **site_overrides(self.siteurl)}
+        # Pages are written by this process only: each write's inputs are kept here (Outputs).
+        override = {"PATH": str(self.content), "CCHC_SEARCH": False, "CCHC_PARALLEL_WRITING": False,
+                    **site_overrides(self.siteurl)}
         if self.cache:
             override["CACHE_PATH"] = str(self.cache)
         built_in = []
@@ -477,13 +482,17 @@ class Session:
         self.context = self.generators[0].context
         self.by_source = {}
         for generator in self.generators:
-            for attr in ("articles", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages",
-                         "translations", "drafts_translations", "hidden_translations"):
-                for item in getattr(generator, attr, []):
-                    self.by_source[os.path.realpath(item.source_path)] = (generator, item)
+            for item in _items([generator]):
+                self.by_source[os.path.realpath(item.source_path)] = (generator, item)
         self.generated_key = {id(item): key for key, item in self.context["generated_content"].items()}
-        prints = Fingerprints()
-        self.states = {id(item): (item, state_of(item, prints, self.context)) for _g, item in self.by_source.values()}
+        # The states the run compared before writing (rendering changes no item: if it did, the
+        # next run would only render more than needed).
+        worked_out = getattr(self.outputs.changed, "states", None)
+        if worked_out is not None:
+            self.states = worked_out
+        else:
+            prints = Fingerprints()
+            self.states = {id(item): (item, state_of(item, prints, self.context)) for item in _items(self.generators)}
         self.outputs.known = set(self.states)
         alive = set(self.states)
         self.pristine = {key: value for key, value in self.pristine.items() if key in alive}
@@ -530,7 +539,7 @@ class Session:
         from pelican.contents import Content
         from pelican.readers import Readers
 
-        from . import build
+        from . import build, updates
         from .errors import ContentError
 
         gone = set(paths)
@@ -563,12 +572,14 @@ class Session:
         settings = self.pelican.settings
         state.of(settings).new_run()
         self.stale = True
+        self.tracker.output_phase = False  # bodies read before writing (checks) are no page's: see _get_writer
         Readers.read_file = reusing_read_file
         try:
             # Which items changed is known only after every handler ran: the outputs compare it
             # when asked (Outputs.unchanged), which first happens once all generators finished.
             self.outputs.begin(reusing=True, changed=_Pending(self, previous[3]))
-            self.pelican.run()
+            with updates.rerun():
+                self.pelican.run()
         except ContentError as error:
             print(str(error), file=sys.stderr, flush=True)
             return Outcome(PROBLEMS, "lỗi trong nội dung")

@@ -91,3 +91,21 @@ def background(name: str, function: Callable) -> None:
 
 def background_work() -> dict[str, Callable]:
     return dict(_BACKGROUND)
+
+
+_RERUNNING = [False]
+
+
+def rerunning() -> bool:
+    """True while the preview runs the build again with the unchanged files taken as read: a plugin
+    that prepares work for every file (cchc_content's parallel reading) skips it then."""
+    return _RERUNNING[0]
+
+
+class rerun:
+    def __enter__(self):
+        _RERUNNING[0] = True
+
+    def __exit__(self, *exc):
+        _RERUNNING[0] = False
+        return False

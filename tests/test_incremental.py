@@ -229,6 +229,27 @@ def test_a_mistake_in_the_body_writes_nothing_and_says_where(preview, added, mes
     assert built_files(preview.output) != before
 
 
+def test_a_mistake_in_a_header_or_a_new_file_writes_nothing_and_the_fix_is_an_update(preview, tmp_path):
+    path = preview.content / "articles" / "2026" / "thanh-toan-truc-tuyen-le-phi-ho-tich.md"
+    original = path.read_text("utf-8")
+    before = built_files(preview.output)
+    path.write_text(re.sub(r"^Category: .*$", "Category: Chuyên mục không có", original, count=1, flags=re.M), "utf-8")
+    logged = len(preview.log.read_text("utf-8"))
+    assert preview.rebuild() == "problems"
+    err = preview.log.read_text("utf-8")[logged:]
+    assert "thanh-toan-truc-tuyen-le-phi-ho-tich.md, dòng" in err and "Category" in err, err
+    assert built_files(preview.output) == before
+    # a new file with a mistake, while the first one is still wrong: nothing is written either
+    other = preview.content / "articles" / "2026" / "bai-moi-co-loi.md"
+    other.write_text(original.replace("Title: ", "Title: Bài mới: ", 1).replace("Date: ", "Date: hôm nay ", 1), "utf-8")
+    assert preview.rebuild() == "problems"
+    assert built_files(preview.output) == before
+    other.unlink()
+    path.write_text(re.sub(r"^Title: .*$", "Title: Đã sửa chuyên mục", original, count=1, flags=re.M), "utf-8")
+    assert preview.rebuild() == "update"
+    assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
+
+
 def test_new_and_deleted_articles_are_updates_and_other_files_a_full_build(preview):
     new = preview.content / "articles" / "2026" / "bai-moi-them.md"
     source = preview.content / "articles" / "2026" / "thanh-toan-truc-tuyen-le-phi-ho-tich.md"

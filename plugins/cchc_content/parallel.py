@@ -44,6 +44,8 @@ import typogrify.filters
 from markdown import Markdown
 from pelican.generators import ArticlesGenerator
 
+from cchc import updates
+
 log = logging.getLogger(__name__)
 MIN_FILES = 200  # fewer files are read faster than a pool starts (≈ 1.5 s on the 31 of content/)
 _real_typogrify = typogrify.filters.typogrify
@@ -333,6 +335,8 @@ def generator_init(generator) -> None:
     """article_generator_init / page_generator_init: hand the generator's Markdown files to the pool."""
     from .reader import CheckedMarkdownReader  # noqa: PLC0415
 
+    if updates.rerunning():  # the preview's run after a save reads only the saved files
+        return
     kind = "ARTICLE" if isinstance(generator, ArticlesGenerator) else "PAGE"
     settings = generator.settings
     files = generator.get_files(settings[f"{kind}_PATHS"], exclude=settings[f"{kind}_EXCLUDES"],

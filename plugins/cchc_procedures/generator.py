@@ -88,6 +88,14 @@ class ProcedureView:
             f"Mã {self.code} · {', '.join(f['ten'] for f in self.fields_of_work)} · {self.online_label}"
             + (" · Đã bãi bỏ" if self.abolished else ""))
 
+    def __fingerprint__(self):
+        """For the preview's runs (cchc/dependencies.py): a view is made of its record, of the records
+        it replaces or is replaced by, and of the data files and settings (the same for a whole
+        preview session). procedures.load_all gives the same record objects while their files are
+        unchanged, so comparing them by identity is comparing them whole, without walking them."""
+        return ("procedure", id(self.record), self.successor and id(self.successor.record),
+                tuple(id(p.record) for p in self.predecessors))
+
     def _channel(self, channel: dict) -> dict:
         known = channel["phi"] is not None
         fees = [{"label": procedures.FEE_KINDS.get(f.get("loai"), "Phí"), "amount": f.get("muc") or "",

@@ -38,15 +38,16 @@ class RedirectsGenerator(Generator):
         taken = {item.url: item for item in items}
         self.redirects = {}
         for item in items:
-            line = source.line_of(item.source_path, "dia_chi_cu")
             for old in filter(None, (_normal(p) for p in str(item.metadata.get("dia_chi_cu", "")).split(","))):
                 if old in taken:
                     state.of(self.context).problems.append(Problem(
-                        item.source_path, line, "dia_chi_cu", f"địa chỉ cũ “{old}” đang là địa chỉ của một trang khác.",
+                        item.source_path, source.line_of(item.source_path, "dia_chi_cu"), "dia_chi_cu",
+                        f"địa chỉ cũ “{old}” đang là địa chỉ của một trang khác.",
                         "Xóa địa chỉ này khỏi dia_chi_cu, hoặc kiểm tra lại địa chỉ."))
                 elif old in self.redirects and self.redirects[old].target is not item:
                     state.of(self.context).problems.append(Problem(
-                        item.source_path, line, "dia_chi_cu", f"địa chỉ cũ “{old}” đã được một bài khác khai báo.",
+                        item.source_path, source.line_of(item.source_path, "dia_chi_cu"), "dia_chi_cu",
+                        f"địa chỉ cũ “{old}” đã được một bài khác khai báo.",
                         "Mỗi địa chỉ cũ chỉ chuyển tới một trang."))
                 else:
                     self.redirects[old] = Redirect(old, item)
