@@ -213,6 +213,46 @@ def edits(site: pathlib.Path) -> dict[str, tuple[pathlib.Path, callable]]:
     return {"article": (article, edit_article), "procedure": (procedure, edit_procedure), "data": (data_file, edit_data)}
 
 
+def header_edits(site: pathlib.Path) -> dict[str, tuple[pathlib.Path, callable]]:
+    """The other edits of articles and pages, in the order they are made (the new article is then
+    deleted): name → (file, edit)."""
+    content = site / "content"
+    articles = sorted((content / "articles").rglob("*.md"))
+    article, older = articles[len(articles) // 2], articles[len(articles) // 3]
+    page = sorted((content / "pages").glob("*.md"))[0]
+    new = article.with_name("bai-moi-do-hieu-nang.md")
+
+    def header(key, value):
+        def change(path):
+            text = path.read_text("utf-8")
+            if re.search(rf"^{key}: .*$", text, flags=re.M):
+                text = re.sub(rf"^{key}: .*$", lambda _m: f"{key}: {value(text)}", text, count=1, flags=re.M)
+            else:
+                head, _, body = text.partition("\n\n")
+                text = f"{head}\n{key}: {value(text)}\n\n{body}"
+            path.write_text(text, "utf-8")
+        return change
+
+    def title(text):
+        return re.search(r"^Title: (.*)$", text, flags=re.M).group(1) + " (cập nhật)"
+
+    def other_category(text):
+        current = re.search(r"^Category: (.*)$", text, flags=re.M).group(1)
+        return next(c for c in ("Chủ trương, chính sách", "Thủ tục hành chính và dịch vụ công") if c != current)
+
+    def create(path):
+        text = article.read_text("utf-8")
+        path.write_text(re.sub(r"^Title: .*$", "Title: Bài mới đo hiệu năng xem trước", text, count=1, flags=re.M), "utf-8")
+
+    return {"title": (article, header("Title", title)),
+            "date": (older, header("Date", lambda _t: "2026-05-15 08:00")),
+            "tags": (article, header("Tags", lambda _t: "một cửa, dịch vụ công trực tuyến")),
+            "category": (article, header("Category", other_category)),
+            "new_article": (new, create),
+            "deleted_article": (new, lambda path: path.unlink()),
+            "page_title": (page, header("Title", title))}
+
+
 def save_to_preview(site: pathlib.Path, logs: pathlib.Path, repeats: int = 100) -> dict:
     """What `cchc preview` does after a save (cchc.preview.Builder, in its worker process): the
     first full build, an update after one article's body is edited, `repeats` consecutive updates
@@ -274,6 +314,15 @@ def save_to_preview(site: pathlib.Path, logs: pathlib.Path, repeats: int = 100) 
         "memo_entries_before": stats["memo_entries"], "memo_entries_after": after["memo_entries"]}
     path.write_text(original, "utf-8")
     builder.rebuild()
+
+    # Every other edit of articles and pages: a run of the build in the worker (cchc.incremental).
+    for kind, (path, edit) in header_edits(site).items():
+        edit(path)
+        outcome, seconds = timed(builder.rebuild)
+        assert outcome == "update", (kind, outcome, builder.outcome)
+        results[kind] = {"seconds": seconds, "kind": outcome, "written": builder.outcome.get("written"),
+                         "edited": path.relative_to(site).as_posix()}
+        builder.ask("wait-search")
 
     for kind in ("procedure", "data"):
         path, edit = edit_list[kind]

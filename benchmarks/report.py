@@ -113,7 +113,9 @@ def markdown(results: dict) -> str:
                 "",
                 "Measured with the preview server's own machinery (`cchc.preview.Builder`). Its worker process "
                 "keeps the last full build; when only the body of one article or page changed it writes again "
-                "just the files that show it (cchc.incremental), otherwise it makes a full build in a new "
+                "just the files that show it (cchc.incremental); any other edit of articles and pages runs the "
+                "build again in the worker and renders only the files whose inputs changed "
+                "(cchc.dependencies); data files and procedures make a full build in a new "
                 "process. The operating system tells the preview of a save (watchfiles, inotify), which waits "
                 "100 ms for the rest of the same save; the budget line below adds those 0.1 s. Times and "
                 "memory end when the preview shows the new pages: the search index then follows in the "
@@ -124,9 +126,17 @@ def markdown(results: dict) -> str:
                 f"| none (first preview build) | full build | {p['first_build']['seconds']} s | "
                 f"{p['first_build']['peak_rss_mb']} MB | — |",
             ]
-            for kind, label in (("article", "one article's body"), ("procedure", "one procedure"), ("data", "one data file")):
+            kinds = (("article", "one article's body"), ("title", "an article's title"), ("date", "an article's date"),
+                     ("tags", "an article's tags"), ("category", "an article's chuyên mục"),
+                     ("new_article", "a new article"), ("deleted_article", "that article deleted"),
+                     ("page_title", "a page's title"), ("procedure", "one procedure"), ("data", "one data file"))
+            for kind, label in kinds:
+                if kind not in p:
+                    continue
                 row_ = p[kind]
                 what = "update" if row_.get("kind") == "update" else "full build"
+                if row_.get("written") is not None:
+                    what += f", {row_['written']:,} files written"
                 rss = f"{row_['peak_rss_mb']} MB" if "peak_rss_mb" in row_ else f"{row_.get('worker_rss_mb', '—')} MB (worker)"
                 lines.append(f"| {label} | {what} | {row_['seconds']} s | {rss} | `{row_['edited']}` |")
             repeated = p.get("repeated_updates")

@@ -518,19 +518,24 @@ class Session:
         Readers.read_file = keeping_read_file
 
     def _rerun_if_content(self, paths: list[str]) -> Outcome:
-        """Articles and pages (new, deleted, any change): a run of the build that renders only what
-        changed. Anything else (data, procedures, photos): a full build."""
+        """Articles, pages and procedure records (new, deleted, any change): a run of the build that
+        renders only what changed. Anything else (data files, photos): a full build."""
         settings = self.pelican.settings
 
         def under(path, folders):
             folders = [os.path.realpath(os.path.join(str(self.content), f)) for f in folders]
             return any(path == f or path.startswith(f + os.sep) for f in folders)
 
+        procedures = settings.get("CCHC_PROCEDURES_DIR")
         for path in paths:
-            ours = any(under(path, settings[f"{kind}_PATHS"]) and not under(path, settings[f"{kind}_EXCLUDES"])
-                       for kind in ("ARTICLE", "PAGE"))
-            if not ours or not path.endswith(".md"):
-                return Outcome(FULL, "tệp không phải bài hoặc trang: " + os.path.relpath(path, str(self.content)))
+            ours = path.endswith(".md") and any(
+                under(path, settings[f"{kind}_PATHS"]) and not under(path, settings[f"{kind}_EXCLUDES"])
+                for kind in ("ARTICLE", "PAGE"))
+            # A procedure record or its overlay: read again by cchc_procedures in the run (only the
+            # files that changed, cchc.procedures.load_all), nothing else keeps what it read.
+            ours = ours or bool(procedures) and path.endswith((".yaml", ".yml")) and under(path, [procedures])
+            if not ours:
+                return Outcome(FULL, "tệp không phải bài, trang hay thủ tục: " + os.path.relpath(path, str(self.content)))
         return self._rerun(paths)
 
     def _rerun(self, paths: list[str]) -> Outcome:

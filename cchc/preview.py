@@ -22,7 +22,9 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CODE = (ROOT / "theme", ROOT / "plugins", ROOT / "cchc", ROOT / "pelicanconf.py")
-TEXT_SUFFIXES = {".md", ".markdown"}
+# Files the worker may take without a new process (it answers "full" for the ones it cannot:
+# data files, cchc.incremental._rerun_if_content).
+TEXT_SUFFIXES = {".md", ".markdown", ".yaml", ".yml"}
 
 
 def snapshot(*roots: pathlib.Path) -> dict[str, tuple[int, int]]:

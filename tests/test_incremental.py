@@ -229,6 +229,55 @@ def test_a_mistake_in_the_body_writes_nothing_and_says_where(preview, added, mes
     assert built_files(preview.output) != before
 
 
+def procedure_edits(rng: random.Random, content: pathlib.Path):
+    """What the ward changes in procedure records and in its overlays (cchc/procedures/schema.py)."""
+    folder = content / "procedures"
+
+    def name(path):
+        text = path.read_text("utf-8")
+        path.write_text(re.sub(r"^ten: (.*)$", lambda m: f"ten: {m.group(1)} (sửa đổi {rng.randint(1, 99)})", text,
+                               count=1, flags=re.M), "utf-8")
+
+    def online_level(path):
+        text = path.read_text("utf-8")
+        level = rng.choice(["toan-trinh", "mot-phan", "khong"])
+        path.write_text(re.sub(r"^muc_do_truc_tuyen: .*$", f"muc_do_truc_tuyen: {level}", text, count=1, flags=re.M),
+                        "utf-8")
+
+    def life_event(path):
+        text = path.read_text("utf-8")
+        event = rng.choice(["Khai sinh", "Kết hôn", "Cư trú", "Khởi nghiệp kinh doanh"])
+        if re.search(r"^su_kien_doi_song:\n- .*$", text, flags=re.M):
+            text = re.sub(r"^su_kien_doi_song:\n- .*$", f"su_kien_doi_song:\n- {event}", text, count=1, flags=re.M)
+        path.write_text(text, "utf-8")
+
+    def overlay_phone(path):
+        overlay = folder / "dia-phuong" / path.name
+        line = f"dien_thoai: 0220 3882 {rng.randint(100, 999)}\n"
+        if overlay.exists():
+            text = overlay.read_text("utf-8")
+            text = re.sub(r"^dien_thoai: .*\n", line, text, flags=re.M) if "dien_thoai:" in text else text + line
+        else:
+            text = f"# Phần bổ sung của phường Chí Linh cho thủ tục {path.stem}.\n" + line
+        overlay.write_text(text, "utf-8")
+
+    return [name, online_level, life_event, overlay_phone]
+
+
+def test_random_procedure_edits_give_the_same_files_as_a_full_build(preview, tmp_path):
+    rng = random.Random(20261201)
+    edits = procedure_edits(rng, preview.content)
+    records = sorted((preview.content / "procedures").glob("*.yaml"))
+    for round_ in range(2):
+        for _ in range(4):
+            path, edit = rng.choice(records), rng.choice(edits)
+            edit(path)
+            outcome = preview.rebuild()
+            assert outcome in ("update", "unchanged"), (path.name, edit.__name__, preview.log.read_text("utf-8")[-3000:])
+        assert_same(built_files(preview.output), full_build(preview.content, tmp_path / f"full-{round_}",
+                                                            tmp_path / f"cache-{round_}"))
+
+
 def test_a_mistake_in_a_header_or_a_new_file_writes_nothing_and_the_fix_is_an_update(preview, tmp_path):
     path = preview.content / "articles" / "2026" / "thanh-toan-truc-tuyen-le-phi-ho-tich.md"
     original = path.read_text("utf-8")

@@ -62,37 +62,51 @@ class Procedure:
 
 
 
-# The last folder read without problems, by the name, size and time of each file: the preview runs
-# the build again after each save in one process (cchc/incremental.py), and reading 1,000 records
-# took 4 s of each run. The same Procedure objects are returned: nothing changes them after loading.
-_LAST: dict = {}
+# Each record file as last read, by the size, time and inode of it and of its overlay: the preview
+# runs the build again in one process after each save (cchc/incremental.py), and reading the 1,000
+# records of the reference site took 4 s of every run. A record whose files are unchanged is the
+# same Procedure object (nothing changes one after loading), which also lets the preview compare
+# the pages made from it by identity (plugins/cchc_procedures, ProcedureView.__fingerprint__).
+_READ: dict[str, tuple] = {}
 
 
-def _stamp(folder: str, bodies) -> tuple:
-    stamps = []
-    for where in (folder, os.path.join(folder, OVERLAY_DIR)):
-        if os.path.isdir(where):
-            with os.scandir(where) as entries:
-                for entry in entries:
-                    info = entry.stat(follow_symlinks=False)
-                    stamps.append((entry.path, entry.is_symlink(), info.st_size, info.st_mtime_ns, info.st_ino))
-    return (os.path.realpath(folder), id(bodies), tuple(sorted(stamps)))
+def _stamp(path: str):
+    try:
+        info = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ino, info.st_mode)
+
+
+def _read_one(path: str, overlay: str, bodies) -> tuple:
+    """(Procedure or None, problems) for one record file and its overlay."""
+    stamp = (_stamp(path), _stamp(overlay), id(bodies))
+    kept = _READ.get(path)
+    if kept is not None and kept[0] == stamp and kept[1] is bodies:
+        return kept[2], list(kept[3])
+    problems, record = [], None
+    try:
+        record, found = validate(path, load_yaml(path))
+        problems.extend(found)
+    except ContentError as error:
+        problems.extend(error.problems)
+    local, _ = validate_overlay("", None)
+    if os.path.exists(overlay):
+        try:
+            local, found = validate_overlay(overlay, load_yaml(overlay), bodies)
+            problems.extend(found)
+        except ContentError as error:
+            problems.extend(error.problems)
+    procedure = Procedure(record["ma"], record, local, path) if record is not None else None
+    _READ[path] = (stamp, bodies, procedure, list(problems))
+    return procedure, problems
 
 
 def load_all(folder: str, bodies=None) -> list[Procedure]:
     """Every record of the folder with its overlay; raises ContentError listing every problem."""
+    procedures, problems = [], []
     if not os.path.isdir(folder):
         return []
-    stamp = _stamp(folder, bodies)
-    if _LAST.get("stamp") == stamp and _LAST.get("bodies") is bodies:
-        return list(_LAST["procedures"])
-    procedures = _load_all(folder, bodies)
-    _LAST.update(stamp=stamp, bodies=bodies, procedures=procedures)
-    return list(procedures)
-
-
-def _load_all(folder: str, bodies) -> list[Procedure]:
-    procedures, problems = [], []
     overlay_dir = os.path.join(folder, OVERLAY_DIR)
     codes = set()
     for name in sorted(os.listdir(folder)):
@@ -102,22 +116,10 @@ def _load_all(folder: str, bodies) -> list[Procedure]:
         # The code is there even when its record is refused: its overlay is checked all the same
         # and is not reported as belonging to no procedure.
         codes.add(os.path.splitext(name)[0])
-        record = None
-        try:
-            record, found = validate(path, load_yaml(path))
-            problems.extend(found)
-        except ContentError as error:
-            problems.extend(error.problems)
-        local, _ = validate_overlay("", None)
-        overlay = os.path.join(overlay_dir, name)
-        if os.path.exists(overlay):
-            try:
-                local, found = validate_overlay(overlay, load_yaml(overlay), bodies)
-                problems.extend(found)
-            except ContentError as error:
-                problems.extend(error.problems)
-        if record is not None:
-            procedures.append(Procedure(record["ma"], record, local, path))
+        procedure, found = _read_one(path, os.path.join(overlay_dir, name), bodies)
+        problems.extend(found)
+        if procedure is not None:
+            procedures.append(procedure)
     if os.path.isdir(overlay_dir):
         for name in sorted(os.listdir(overlay_dir)):
             if name.endswith((".yaml", ".yml")) and os.path.splitext(name)[0] not in codes:

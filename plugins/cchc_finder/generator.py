@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import glob
 import hashlib
 import os
 
 from pelican.generators import Generator
 
-from cchc import finder, state
+from cchc import addresses, finder, state
 from cchc.errors import ContentError
 
 
@@ -54,3 +55,9 @@ class FinderGenerator(Generator):
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "wb") as handle:
             handle.write(self.document)
+        # An earlier copy under another content hash: none in a fresh build's folder, but the
+        # preview runs the build again into the same folder after each save (cchc/incremental.py).
+        pattern = os.path.join(self.output_path, addresses.glob(self.settings["CCHC_FINDER_SAVE_AS"]))
+        for old in glob.glob(pattern):
+            if os.path.normpath(old) != os.path.normpath(target):
+                os.remove(old)
