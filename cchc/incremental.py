@@ -24,7 +24,8 @@ cannot take:
    edited article is the same object, found changed by comparing its state.
 
 A problem in the new text leaves every file as it was and the next save tries again. Pagefind then
-re-indexes in the background into a new folder that replaces pagefind/. Data files, procedures,
+re-indexes in the background into a new folder that replaces pagefind/. Procedure records and
+overlays go the second way too (cchc_procedures reads again only the changed records). Data files,
 photos, templates and code still get a full build in a new process. A plugin that adds a handler
 to a signal the updates do not know turns them off until it is declared (cchc/updates.py): never a wrong page.
 """
