@@ -129,7 +129,8 @@ class Outputs:
     not rendered again, and a file no longer written is removed."""
 
     def __init__(self):
-        self.records: dict[str, tuple] = {}  # output path → (template, {name: fingerprint}, entity ids | None)
+        # output path → (template, shared names, their fingerprint, ((own name, fingerprint), …), item ids)
+        self.records: dict[str, tuple] = {}
         self.reusing = False
         self.changed: set[int] = set()       # ids of entities that changed or went since the last run
         self.prints = None
@@ -143,21 +144,37 @@ class Outputs:
         self.reusing, self.changed = reusing, changed
         self.prints = Fingerprints()
         self.produced, self.rendered = set(), []
+        self.shared_prints = {}
 
-    def unchanged(self, path: str, template: str, values) -> bool:
-        """values(name) → the value the render would see. True: skip this write."""
+    # A page's names are of two kinds: its own (the write's arguments: article, the listing's page,
+    # output_file…) and the context's, shared by every page a generator writes (SITEURL, menus,
+    # the lists of all articles…). The shared ones are compared once per run for each set of names.
+
+    def _shared(self, names: tuple, context) -> tuple:
+        values = tuple(context.get(name, _MISSING) for name in names)
+        key = (names, tuple(map(id, values)))
+        found = self.shared_prints.get(key)
+        if found is None:
+            found = self.shared_prints[key] = (values, tuple(map(self.prints.of, values)))
+        return found[1]
+
+    def unchanged(self, path: str, template: str, context, localcontext, own_names) -> bool:
+        """True: the file's inputs are those of the last run, so it need not be rendered again."""
         old = self.records.get(path)
-        if not self.reusing or old is None or old[0] != template or not old[2] <= self.known:
+        if not self.reusing or old is None or old[0] != template or not old[4] <= self.known:
             return False
-        if not self.changed.isdisjoint(old[2]):
+        if not self.changed.isdisjoint(old[4]):
+            return False
+        if self._shared(old[1], context) != old[2]:
             return False
         of = self.prints.of
-        return all(of(values(name)) == print_ for name, print_ in old[1])
+        return all(of(localcontext.get(name, _MISSING)) == print_ for name, print_ in old[3])
 
-    def note(self, path: str, template: str, rec, values) -> None:
+    def note(self, path: str, template: str, rec, context, localcontext, own_names) -> None:
         of = self.prints.of
-        names = tuple(sorted((name, of(values(name))) for name in rec.names))
-        self.records[path] = (template, names, frozenset(rec.touched))
+        shared = tuple(sorted(name for name in rec.names if name not in own_names))
+        own = tuple(sorted((name, of(localcontext.get(name, _MISSING))) for name in rec.names if name in own_names))
+        self.records[path] = (template, shared, self._shared(shared, context), own, frozenset(rec.touched))
         self.rendered.append(path)
 
     def finish(self) -> list[str]:
@@ -168,10 +185,7 @@ class Outputs:
         return gone
 
 
-def _missing(values, name):
-    from .dependencies import MISSING
-
-    return values.get(name, MISSING)
+_MISSING = ("missing",)  # a name the render looked up that is not in the context
 
 
 def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
@@ -201,19 +215,19 @@ def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
 
     write_feed = Writer.write_feed
 
-    def skipped(writer, template, localcontext, name, override) -> bool:
+    def skipped(writer, template, context, localcontext, own, name, override) -> bool:
         """A file whose inputs are those of the last run: not rendered, told as written."""
         path = sanitised_join(writer.output_path, name)
         key = os.path.normpath(path)
         if override or path in writer._written_files or not outputs.unchanged(
-                key, template.name, lambda n: _missing(localcontext, n)):
+                key, template.name, context, localcontext, own):
             return False
         outputs.produced.add(key)
         writer._written_files.add(path)
         signals.content_written.send(path, context=localcontext)
         return True
 
-    def emit(writer, template, context, localcontext, name, override):
+    def emit(writer, template, context, localcontext, own, name, override):
         # Pelican 4.12's Writer.write_file._write_file, noting what the render read.
         path = sanitised_join(writer.output_path, name)
         if localcontext["localsiteurl"]:
@@ -221,7 +235,7 @@ def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
         with dependencies.recorded() as rec:
             output = template.render(localcontext)
         key = os.path.normpath(path)
-        outputs.note(key, template.name, rec, lambda n: _missing(localcontext, n))
+        outputs.note(key, template.name, rec, context, localcontext, own)
         outputs.produced.add(key)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with writer._open_w(path, "utf-8", override=override) as handle:
@@ -245,12 +259,14 @@ def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
             localcontext.update(kwargs)
             return localcontext
 
-        def write(name, localcontext):
-            if skipped(self, template, localcontext, name, override_output):
+        def write(name, localcontext, own):
+            if skipped(self, template, context, localcontext, own, name, override_output):
                 return
             with tracker.scope(("file", name),
-                               lambda writer: emit(writer, template, context, localcontext, name, override_output)):
-                emit(self, template, context, localcontext, name, override_output)
+                               lambda writer: emit(writer, template, context, localcontext, own, name, override_output)):
+                emit(self, template, context, localcontext, own, name, override_output)
+
+        own = {"output_file", "localsiteurl", *kwargs, *(("SITEURL",) if relative_urls else ())}
 
         if paginated is None:
             paginated = {key: val for key, val in kwargs.items() if key in {"articles", "dates"}}
@@ -265,16 +281,16 @@ def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
                     next_page = paginator.page(page_num + 2) if page_num + 1 < paginator.num_pages else None
                     paginated_kwargs.update({f"{key}_paginator": paginator, f"{key}_page": page,
                                              f"{key}_previous_page": previous_page, f"{key}_next_page": next_page})
-                write(page.save_as, local(page.save_as, paginated_kwargs))
+                write(page.save_as, local(page.save_as, paginated_kwargs), own | set(paginated_kwargs))
         else:
-            write(name, local(name, kwargs))
+            write(name, local(name, kwargs), own)
 
     def tracked_write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False,
                            feed_title=None):
         shown = list(elements[: self.settings["FEED_MAX_ITEMS"]])
         key = os.path.normpath(sanitised_join(self.output_path, path)) if path else None
         inputs = {"elements": shown, "path": path, "url": url, "type": feed_type, "title": feed_title}
-        if key and not override_output and outputs.unchanged(key, "feed", inputs.get):
+        if key and not override_output and outputs.unchanged(key, "feed", {}, inputs, inputs.keys()):
             outputs.produced.add(key)
             return None
         with tracker.scope(("feed", path), lambda writer: write_feed(writer, elements, context, path, url, feed_type,
@@ -286,7 +302,7 @@ def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
             for item in shown:
                 if isinstance(item, Content):
                     rec.touched[id(item)] = item
-            outputs.note(key, "feed", rec, inputs.get)
+            outputs.note(key, "feed", rec, {}, inputs, inputs.keys())
             outputs.produced.add(key)
         return feed
 
