@@ -535,8 +535,11 @@ class Session:
         Readers.read_file = keeping_read_file
 
     def _rerun_if_content(self, paths: list[str]) -> Outcome:
-        """Articles, pages and procedure records (new, deleted, any change): a run of the build that
-        renders only what changed. Anything else (data files, photos): a full build."""
+        """Articles, pages, procedure records and the files plugins read in each run (new, deleted,
+        any change): a run of the build that renders only what changed. Anything else (the data
+        files every item's reading uses, photos): a full build."""
+        from . import updates
+
         settings = self.pelican.settings
 
         def under(path, folders):
@@ -551,6 +554,7 @@ class Session:
             # A procedure record or its overlay: read again by cchc_procedures in the run (only the
             # files that changed, cchc.procedures.load_all), nothing else keeps what it read.
             ours = ours or bool(procedures) and path.endswith((".yaml", ".yml")) and under(path, [procedures])
+            ours = ours or updates.read_in_each_run(path, settings)  # e.g. the finder's keywords
             if not ours:
                 return Outcome(FULL, "tệp không phải bài, trang hay thủ tục: " + os.path.relpath(path, str(self.content)))
         return self._rerun(paths)

@@ -24,7 +24,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 CODE = (ROOT / "theme", ROOT / "plugins", ROOT / "cchc", ROOT / "pelicanconf.py")
 # Files the worker may take without a new process (it answers "full" for the ones it cannot:
 # data files, cchc.incremental._rerun_if_content).
-TEXT_SUFFIXES = {".md", ".markdown", ".yaml", ".yml"}
+TEXT_SUFFIXES = {".md", ".markdown", ".yaml", ".yml", ".json"}
 
 
 def snapshot(*roots: pathlib.Path) -> dict[str, tuple[int, int]]:

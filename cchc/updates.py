@@ -109,3 +109,23 @@ class rerun:
     def __exit__(self, *exc):
         _RERUNNING[0] = False
         return False
+
+
+# Files outside articles and pages that a plugin reads again in every run of the build, in its
+# generator, and keeps nowhere else (so a run after their edit is right): plugin → settings → paths
+# or glob patterns. Any other file of content/ (the data files, which every item's reading uses)
+# still makes the preview start again with a full build.
+_FILES: list[Callable] = []
+
+
+def files_read_in_each_run(patterns: Callable) -> None:
+    """patterns(settings) → the paths or glob patterns of the files."""
+    _FILES.append(patterns)
+
+
+def read_in_each_run(path: str, settings) -> bool:
+    import fnmatch
+    import os
+
+    return any(fnmatch.fnmatchcase(path, os.path.realpath(pattern))
+               for patterns in _FILES for pattern in patterns(settings))

@@ -313,6 +313,17 @@ def test_new_and_deleted_articles_are_updates_and_other_files_a_full_build(previ
     assert preview.rebuild() == "full"
 
 
+def test_the_finders_keywords_are_an_update(preview, tmp_path):
+    """A data file a plugin reads in each run (cchc_finder declares it, cchc/updates.py)."""
+    keywords = preview.content / "data" / "tu-khoa-thu-tuc.yaml"
+    text = keywords.read_text("utf-8")
+    keywords.write_text(text.replace("[giấy khai sinh, ", "[giấy khai sinh, đăng ký khai sinh cho trẻ, ", 1), "utf-8")
+    assert preview.rebuild() == "update"
+    assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
+    data = sorted((preview.output / "thu-tuc").glob("tim-thu-tuc.*.json"))
+    assert len(data) == 1 and "dang ky khai sinh cho tre" in data[0].read_text("utf-8")  # folded
+
+
 def test_memory_does_not_grow_with_updates(preview):
     """Pelican memoises every rendering on its classes; an update drops the edited article's."""
     path = preview.content / "articles" / "2026" / "cai-cach-thu-tuc-tao-thuan-loi-cho-ho-kinh-doanh.md"

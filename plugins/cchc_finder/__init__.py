@@ -9,21 +9,28 @@ Templates get CCHC_FINDER: the data's address and "Thủ tục được quan tâ
 the latest readership figures in content/data/thong-ke/, else the ward's list).
 
 A generator rather than a handler of all_generators_finalized: it must write into the output after
-Pelican has emptied it, and its context must exist before the home page is written. Incremental
-updates of the preview (cchc/incremental.py) never change procedures or data files, so the data
-and the context of the last full build stay right.
+Pelican has emptied it, and its context must exist before the home page is written. The preview's
+runs of the build (cchc/incremental.py) make it again each time: its keywords and the readership
+figures are read in each run (declared through cchc/updates.py), so their edits are updates too.
 
 Reads the procedure section (context CCHC_PROCEDURES). Settings read (cchc/settings.py): PATH,
 CCHC_STATS_DIR (default PATH/data/thong-ke).
 """
 
+import os
+
 from pelican import signals
 
-from cchc import state
+from cchc import finder, state, updates
 
 from .generator import get_generators
+
+
+def _files(settings):
+    return [os.path.join(settings["PATH"], "data", finder.FILE), os.path.join(settings["CCHC_STATS_DIR"], "*.json")]
 
 
 def register():
     signals.initialized.connect(state.start)
     signals.get_generators.connect(get_generators)
+    updates.files_read_in_each_run(_files)

@@ -19,6 +19,8 @@ Settings read (cchc/settings.py):
   CCHC_PLAN_*, CCHC_REPORTS_*, CCHC_REPORT_* — the addresses above.
 """
 
+import os
+
 from pelican import signals
 
 from cchc import state, updates
@@ -31,3 +33,5 @@ def register():
     signals.get_generators.connect(generator.get_generators)
     signals.all_generators_finalized.connect(generator.expand_placeholders)
     updates.declare(generator.expand_placeholders, generator.expand_edited)  # a body edit: its own table
+    # The readership figures are read by the generator in each run (the preview's too).
+    updates.files_read_in_each_run(lambda settings: [os.path.join(settings["CCHC_STATS_DIR"], "*.json")])
