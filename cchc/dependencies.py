@@ -124,7 +124,10 @@ def trace_filters(env) -> None:
             if not callable(func) or getattr(func, "_cchc_traced", False) or isinstance(func, type):
                 continue
             module = getattr(func, "__module__", "") or ""
-            if module.startswith("jinja2"):
+            # Jinja's own filters read attributes through the hooks above; Python's builtins (`length`
+            # is len) read none: counting every article of a list as read made each listing depend
+            # on the whole site.
+            if module.startswith(("jinja2", "markupsafe")) or module == "builtins":
                 continue
             table[name] = _traced(func)
 

@@ -219,11 +219,12 @@ def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
         """A file whose inputs are those of the last run: not rendered, told as written."""
         path = sanitised_join(writer.output_path, name)
         key = os.path.normpath(path)
-        if override or path in writer._written_files or not outputs.unchanged(
-                key, template.name, context, localcontext, own):
-            return False
+        if path in writer._written_files or not outputs.unchanged(key, template.name, context, localcontext, own):
+            return False  # (written already in this run: Pelican's rules for a second write apply)
         outputs.produced.add(key)
         writer._written_files.add(path)
+        if override:  # as Writer._open_w records it: a later write of the same file is skipped
+            writer._overridden_files.add(path)
         signals.content_written.send(path, context=localcontext)
         return True
 
