@@ -620,7 +620,9 @@ class Session:
         written = state.of(self.context).written
         from .linkcheck import broken_links, fragment_targets
 
-        broken = broken_links(str(self.output), self.siteurl, {p: written.get(p, "") for p in rendered})
+        # The pages of articles and pages, as a full build checks them (cchc.build.run_pelican):
+        # listings and the home page may link to pages a site does not have yet (the menu's).
+        broken = broken_links(str(self.output), self.siteurl, {p: written[p] for p in rendered if p in written})
         for page in rendered:
             if os.path.exists(page):
                 self._set_fragment_links(page, fragment_targets(page, str(self.output), self.siteurl))

@@ -1,7 +1,8 @@
 """The preview's incremental updates (cchc.incremental through cchc.preview.Builder, the worker
 process `cchc preview` runs): after body edits the output is byte for byte what a full build of the
-same sources writes; anything else is a full build; mistakes leave the output untouched; memory
-does not grow with the number of updates."""
+same sources writes, also after header edits, new or deleted articles and pages and procedure
+edits (the build runs again in the worker); other data files and code get a full build; mistakes
+leave the output untouched; memory does not grow with the number of updates."""
 
 from __future__ import annotations
 
@@ -387,6 +388,7 @@ def test_a_draft_made_by_new_article_is_updated_too(preview, tmp_path):
                                     tags="", document="", date="2026-11-20 08:00", slug=None)
     new_content.new_article(preview.content.parent, options, interactive=False)
     assert preview.rebuild() == "update"  # a new file: a run of the build in the worker
+    assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full-0", tmp_path / "cache-0"))
     draft = next(preview.content.rglob("huong-dan-dat-lich-hen-truc-tuyen.md"))
     assert "Status: draft" in draft.read_text("utf-8")
     draft.write_text(draft.read_text("utf-8").rstrip("\n") + "\n\nNgười dân đặt lịch trên Cổng dịch vụ công.\n", "utf-8")
