@@ -325,6 +325,20 @@ def test_the_finders_keywords_are_an_update(preview, tmp_path):
     assert len(data) == 1 and "dang ky khai sinh cho tre" in data[0].read_text("utf-8")  # folded
 
 
+def test_a_deleted_article_leaves_the_sitemap_as_a_full_build_does(preview, tmp_path):
+    """The files a run no longer writes are removed before the sitemap lists the output's pages."""
+    before = built_files(preview.output)
+    source = preview.content / "articles" / "2026" / "thanh-toan-truc-tuyen-le-phi-ho-tich.md"
+    new = preview.content / "articles" / "2026" / "bai-moi-roi-xoa.md"
+    new.write_text(source.read_text("utf-8").replace("Title: ", "Title: Bản mới: ", 1), "utf-8")
+    assert preview.rebuild() == "update"
+    assert "bai-moi-roi-xoa" in (preview.output / "sitemap.xml").read_text("utf-8")
+    new.unlink()
+    assert preview.rebuild() == "update"
+    assert_same(built_files(preview.output), before)
+    assert_same(before, full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
+
+
 def test_memory_does_not_grow_with_updates(preview):
     """Pelican memoises every rendering on its classes; an update drops the edited article's."""
     path = preview.content / "articles" / "2026" / "cai-cach-thu-tuc-tao-thuan-loi-cho-ho-kinh-doanh.md"
