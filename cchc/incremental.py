@@ -35,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import os
 import pathlib
 import shutil
@@ -563,6 +564,7 @@ class Session:
     def _rerun(self, paths: list[str]) -> Outcome:
         """Runs the build again in this process: every file but `paths` is taken as read last time,
         and a page is rendered only when what it showed changed (cchc.dependencies)."""
+        from pelican import signals
         from pelican.contents import Content
         from pelican.readers import Readers
 
@@ -605,6 +607,9 @@ class Session:
             # Which items changed is known only after every handler ran: the outputs compare it
             # when asked (Outputs.unchanged), which first happens once all generators finished.
             self.outputs.begin(reusing=True, changed=_Pending(self, previous[3]))
+            # The files this run no longer writes (a deleted article's page) go before the finalized
+            # handlers, which read the output as a full build leaves it (the sitemap lists its pages).
+            signals.finalized.send = functools.partial(self._remove_then_send, signals.finalized.send)
             with updates.rerun():
                 self.pelican.run()
         except ContentError as error:
@@ -612,16 +617,16 @@ class Session:
             return Outcome(PROBLEMS, "lỗi trong nội dung")
         finally:
             Readers.read_file = read_file
-        for path in self.outputs.finish():
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(path)
+            signals.finalized.__dict__.pop("send", None)
         del previous
         self._index_items()
         rendered = [p for p in self.outputs.rendered if p.endswith(".html")]
         written = state.of(self.context).written
         from .linkcheck import broken_links, fragment_targets
 
-        broken = broken_links(str(self.output), self.siteurl, {p: written.get(p, "") for p in rendered})
+        # The pages of articles and pages, as a full build checks them (cchc.build.run_pelican):
+        # listings and the home page may link to pages a site does not have yet (the menu's).
+        broken = broken_links(str(self.output), self.siteurl, {p: written[p] for p in rendered if p in written})
         for page in rendered:
             if os.path.exists(page):
                 self._set_fragment_links(page, fragment_targets(page, str(self.output), self.siteurl))
@@ -633,6 +638,12 @@ class Session:
         build.print_notices(settings)
         self._schedule_search()
         return Outcome(DONE, written=len(self.outputs.rendered))
+
+    def _remove_then_send(self, send, *args, **kwargs):
+        for path in self.outputs.finish():
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
+        return send(*args, **kwargs)
 
     def _relocate(self, built_in: str, output: str) -> None:
         """The build wrote into a fresh folder that now has the output's name: point every path

@@ -1,7 +1,8 @@
 """The preview's incremental updates (cchc.incremental through cchc.preview.Builder, the worker
 process `cchc preview` runs): after body edits the output is byte for byte what a full build of the
-same sources writes; anything else is a full build; mistakes leave the output untouched; memory
-does not grow with the number of updates."""
+same sources writes, also after header edits, new or deleted articles and pages and procedure
+edits (the build runs again in the worker); other data files and code get a full build; mistakes
+leave the output untouched; memory does not grow with the number of updates."""
 
 from __future__ import annotations
 
@@ -324,6 +325,20 @@ def test_the_finders_keywords_are_an_update(preview, tmp_path):
     assert len(data) == 1 and "dang ky khai sinh cho tre" in data[0].read_text("utf-8")  # folded
 
 
+def test_a_deleted_article_leaves_the_sitemap_as_a_full_build_does(preview, tmp_path):
+    """The files a run no longer writes are removed before the sitemap lists the output's pages."""
+    before = built_files(preview.output)
+    source = preview.content / "articles" / "2026" / "thanh-toan-truc-tuyen-le-phi-ho-tich.md"
+    new = preview.content / "articles" / "2026" / "bai-moi-roi-xoa.md"
+    new.write_text(source.read_text("utf-8").replace("Title: ", "Title: Bản mới: ", 1), "utf-8")
+    assert preview.rebuild() == "update"
+    assert "bai-moi-roi-xoa" in (preview.output / "sitemap.xml").read_text("utf-8")
+    new.unlink()
+    assert preview.rebuild() == "update"
+    assert_same(built_files(preview.output), before)
+    assert_same(before, full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
+
+
 def test_memory_does_not_grow_with_updates(preview):
     """Pelican memoises every rendering on its classes; an update drops the edited article's."""
     path = preview.content / "articles" / "2026" / "cai-cach-thu-tuc-tao-thuan-loi-cho-ho-kinh-doanh.md"
@@ -387,6 +402,7 @@ def test_a_draft_made_by_new_article_is_updated_too(preview, tmp_path):
                                     tags="", document="", date="2026-11-20 08:00", slug=None)
     new_content.new_article(preview.content.parent, options, interactive=False)
     assert preview.rebuild() == "update"  # a new file: a run of the build in the worker
+    assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full-0", tmp_path / "cache-0"))
     draft = next(preview.content.rglob("huong-dan-dat-lich-hen-truc-tuyen.md"))
     assert "Status: draft" in draft.read_text("utf-8")
     draft.write_text(draft.read_text("utf-8").rstrip("\n") + "\n\nNgười dân đặt lịch trên Cổng dịch vụ công.\n", "utf-8")

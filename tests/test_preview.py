@@ -66,8 +66,10 @@ def test_sigterm_stops_the_worker_with_the_server(fixture_site, tmp_path):
             time.sleep(0.2)
         first = descendants(server.pid)
         assert first, "the preview has no worker process"
-        # A new file needs a full build in a new worker: stop the preview while that worker builds.
-        fixture_site.write("articles/bai-moi.md", article(title="Bài mới trong lúc dừng", date="2026-03-20 09:00"))
+        # A changed data file needs a full build in a new worker (a new article is an update in the
+        # same worker): stop the preview while that worker builds.
+        data = fixture_site.content / "data" / "chuyen-muc.yaml"
+        data.write_text(data.read_text("utf-8") + "\n", "utf-8")
         while not descendants(server.pid) - first:
             assert server.poll() is None and time.time() < deadline, (tmp_path / "preview.log").read_text()
             time.sleep(0.05)
