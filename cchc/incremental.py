@@ -146,6 +146,34 @@ class Outputs:
         self.prints = Fingerprints()
         self.produced, self.rendered = set(), []
         self.shared_prints = {}
+        # A run's earlier bytes of each file it writes or removes, and its records, put back when
+        # the run ends with a problem (nothing an editor's mistake makes stays in the output).
+        self.backups: dict[str, bytes | None] = {}
+        self.records_before = dict(self.records) if reusing else None
+
+    def back_up(self, path: str) -> None:
+        if self.records_before is not None and path not in self.backups:
+            try:
+                with open(path, "rb") as handle:
+                    self.backups[path] = handle.read()
+            except FileNotFoundError:
+                self.backups[path] = None
+
+    def put_back(self) -> None:
+        """Undoes the run's writes and removals, those of the plugins' own files included
+        (cchc.updates.before_writing)."""
+        for path, data in self.backups.items():
+            if data is None:
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(path)
+            else:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "wb") as handle:
+                    handle.write(data)
+        if self.records_before is not None:
+            self.records.clear()
+            self.records.update(self.records_before)
+        self.backups = {}
 
     # A page's names are of two kinds: its own (the write's arguments: article, the listing's page,
     # output_file…) and the context's, shared by every page a generator writes (SITEURL, menus,
@@ -239,6 +267,7 @@ def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
         key = os.path.normpath(path)
         outputs.note(key, template.name, rec, context, localcontext, own)
         outputs.produced.add(key)
+        outputs.back_up(key)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with writer._open_w(path, "utf-8", override=override) as handle:
             handle.write(output)
@@ -295,6 +324,8 @@ def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
         if key and not override_output and outputs.unchanged(key, "feed", {}, inputs, inputs.keys()):
             outputs.produced.add(key)
             return None
+        if key:
+            outputs.back_up(key)
         with tracker.scope(("feed", path), lambda writer: write_feed(writer, elements, context, path, url, feed_type,
                                                                      override_output, feed_title)):
             feed = write_feed(self, elements, context, path, url, feed_type, override_output, feed_title)
@@ -610,15 +641,18 @@ class Session:
             # The files this run no longer writes (a deleted article's page) go before the finalized
             # handlers, which read the output as a full build leaves it (the sitemap lists its pages).
             signals.finalized.send = functools.partial(self._remove_then_send, signals.finalized.send)
-            with updates.rerun():
+            with updates.rerun(), updates.listening(self.outputs.back_up):
                 self.pelican.run()
         except ContentError as error:
+            self.outputs.put_back()
             print(str(error), file=sys.stderr, flush=True)
             return Outcome(PROBLEMS, "lỗi trong nội dung")
+        except BaseException:
+            self.outputs.put_back()
+            raise
         finally:
             Readers.read_file = read_file
             signals.finalized.__dict__.pop("send", None)
-        del previous
         self._index_items()
         rendered = [p for p in self.outputs.rendered if p.endswith(".html")]
         written = state.of(self.context).written
@@ -627,12 +661,20 @@ class Session:
         # The pages of articles and pages, as a full build checks them (cchc.build.run_pelican):
         # listings and the home page may link to pages a site does not have yet (the menu's).
         broken = broken_links(str(self.output), self.siteurl, {p: written[p] for p in rendered if p in written})
-        for page in rendered:
-            if os.path.exists(page):
-                self._set_fragment_links(page, fragment_targets(page, str(self.output), self.siteurl))
+        if not broken:
+            for page in rendered:
+                if os.path.exists(page):
+                    self._set_fragment_links(page, fragment_targets(page, str(self.output), self.siteurl))
         if broken:
+            # What the last good run wrote goes back, with what it knew of each item: the next
+            # run (the editor's fix) compares with that.
+            self.outputs.put_back()
+            self.states, self.generators, self.context, self.by_source = previous[3], *previous[:3]
+            self.outputs.known = set(self.states)
             print(str(ContentError(broken)), file=sys.stderr, flush=True)
             return Outcome(PROBLEMS, "liên kết hỏng")
+        del previous
+        self.outputs.backups = {}
         self.stale = False
         self.outputs.reusing = False
         build.print_notices(settings)
@@ -641,6 +683,7 @@ class Session:
 
     def _remove_then_send(self, send, *args, **kwargs):
         for path in self.outputs.finish():
+            self.outputs.back_up(path)
             with contextlib.suppress(FileNotFoundError):
                 os.remove(path)
         return send(*args, **kwargs)

@@ -129,3 +129,27 @@ def read_in_each_run(path: str, settings) -> bool:
 
     return any(fnmatch.fnmatchcase(path, os.path.realpath(pattern))
                for patterns in _FILES for pattern in patterns(settings))
+
+
+# Files a plugin writes itself, not through Pelican's Writer (reports, the finder's data, the
+# sitemap): it says so just before, so that the preview can put the earlier bytes back when its
+# run of the build ends with a problem (cchc/incremental.py). Outside the preview, nobody listens.
+_BEFORE_WRITING: list[Callable] = []
+
+
+def before_writing(path: str) -> None:
+    """Call before writing or removing `path` in the output folder."""
+    for listener in _BEFORE_WRITING:
+        listener(path)
+
+
+class listening:
+    def __init__(self, listener: Callable):
+        self.listener = listener
+
+    def __enter__(self):
+        _BEFORE_WRITING.append(self.listener)
+
+    def __exit__(self, *exc):
+        _BEFORE_WRITING.remove(self.listener)
+        return False

@@ -300,6 +300,23 @@ def test_a_mistake_in_a_header_or_a_new_file_writes_nothing_and_the_fix_is_an_up
     assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
 
 
+def test_a_broken_link_in_a_new_article_writes_nothing_and_the_fix_is_an_update(preview, tmp_path):
+    before = built_files(preview.output)
+    source = preview.content / "articles" / "2026" / "thanh-toan-truc-tuyen-le-phi-ho-tich.md"
+    new = preview.content / "articles" / "2026" / "bai-moi-lien-ket-hong.md"
+    text = source.read_text("utf-8").replace("Title: ", "Title: Bài mới: ", 1)
+    new.write_text(text.rstrip("\n") + "\n\nXem [trang liên hệ](/lien-he-cu/).\n", "utf-8")
+    logged = len(preview.log.read_text("utf-8"))
+    assert preview.rebuild() == "problems"
+    assert "bai-moi-lien-ket-hong.md" in preview.log.read_text("utf-8")[logged:]
+    after = built_files(preview.output)
+    # what the run wrote is put back: pages, feeds, reports, sitemap, the finder's data
+    assert after == before
+    new.write_text(text, "utf-8")
+    assert preview.rebuild() == "update"
+    assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
+
+
 def test_new_and_deleted_articles_are_updates_and_other_files_a_full_build(preview):
     new = preview.content / "articles" / "2026" / "bai-moi-them.md"
     source = preview.content / "articles" / "2026" / "thanh-toan-truc-tuyen-le-phi-ho-tich.md"

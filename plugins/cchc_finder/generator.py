@@ -9,7 +9,7 @@ import os
 
 from pelican.generators import Generator
 
-from cchc import addresses, finder, state
+from cchc import addresses, finder, state, updates
 from cchc.errors import ContentError
 
 
@@ -53,6 +53,7 @@ class FinderGenerator(Generator):
             return
         target = os.path.join(self.output_path, self.save_as)
         os.makedirs(os.path.dirname(target), exist_ok=True)
+        updates.before_writing(target)
         with open(target, "wb") as handle:
             handle.write(self.document)
         # An earlier copy under another content hash: none in a fresh build's folder, but the
@@ -60,4 +61,5 @@ class FinderGenerator(Generator):
         pattern = os.path.join(self.output_path, addresses.glob(self.settings["CCHC_FINDER_SAVE_AS"]))
         for old in glob.glob(pattern):
             if os.path.normpath(old) != os.path.normpath(target):
+                updates.before_writing(old)
                 os.remove(old)

@@ -146,6 +146,7 @@ class PlanGenerator(Generator):
     def _write(self, rel, data: bytes):
         path = os.path.join(self.output_path, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)
+        updates.before_writing(path)
         with open(path, "wb") as handle:
             handle.write(data)
 
@@ -175,6 +176,7 @@ class PlanGenerator(Generator):
 
         path = os.path.join(self.output_path, page.files["docx"])
         os.makedirs(os.path.dirname(path), exist_ok=True)
+        updates.before_writing(path)
         write_docx(report, state.of(self.settings).site, path)
 
     def _write_exports(self):

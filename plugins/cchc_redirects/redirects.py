@@ -7,7 +7,7 @@ import os
 
 from pelican.generators import Generator
 
-from cchc import source, state
+from cchc import source, state, updates
 from cchc.errors import Problem
 
 
@@ -66,5 +66,6 @@ class RedirectsGenerator(Generator):
                               redirect=redirect, target_url=target)
         lines.append("}")
         path = os.path.join(self.output_path, self.settings["CCHC_REDIRECT_MAP"])
+        updates.before_writing(path)
         with open(path, "w", encoding="utf-8") as handle:
             handle.write("\n".join(lines) + "\n")

@@ -6,7 +6,7 @@ import fnmatch
 import os
 from xml.sax.saxutils import escape
 
-from cchc import vn
+from cchc import updates, vn
 
 _DATES: dict[str, str] = {}  # output file → W3C date of its content, filled while Pelican writes
 
@@ -50,7 +50,9 @@ def finalized(pelican):
         lines.append(f"<url><loc>{escape(siteurl + '/' + url)}</loc>"
                      + (f"<lastmod>{lastmod}</lastmod>" if lastmod else "") + "</url>")
     lines.append("</urlset>\n")
+    updates.before_writing(os.path.join(out, "sitemap.xml"))
     with open(os.path.join(out, "sitemap.xml"), "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines))
+    updates.before_writing(os.path.join(out, "robots.txt"))
     with open(os.path.join(out, "robots.txt"), "w", encoding="utf-8") as handle:
         handle.write(f"User-agent: *\nAllow: /\n\nSitemap: {siteurl}/sitemap.xml\n")
