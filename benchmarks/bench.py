@@ -256,7 +256,8 @@ def header_edits(site: pathlib.Path) -> dict[str, tuple[pathlib.Path, callable]]
 def save_to_preview(site: pathlib.Path, logs: pathlib.Path, repeats: int = 100) -> dict:
     """What `cchc preview` does after a save (cchc.preview.Builder, in its worker process): the
     first full build, an update after one article's body is edited, `repeats` consecutive updates
-    (time and the worker's memory), and the full builds after a procedure and a data file edit."""
+    (time and the worker's memory), each kind of header edit, a new and a deleted article (runs of
+    the build in the worker), a procedure edit (a run too) and a data file edit (a full build)."""
     from cchc.preview import Builder
 
     out = site / "preview"
@@ -331,9 +332,14 @@ def save_to_preview(site: pathlib.Path, logs: pathlib.Path, repeats: int = 100) 
         assert path.read_text("utf-8") != before, f"the {kind} edit changed nothing"
         holder = sample_next_worker(builder.process.pid)
         outcome, seconds = timed(builder.rebuild)
-        assert outcome == "full", outcome
-        results[kind] = {"seconds": round(seconds, 2), "kind": outcome, "peak_rss_mb": holder["sampler"].stop(),
-                         "edited": path.relative_to(site).as_posix()}
+        # A procedure record is an update (a run in the worker); a data file a full build.
+        assert outcome == ("update" if kind == "procedure" else "full"), (kind, outcome)
+        results[kind] = {"seconds": round(seconds, 2), "kind": outcome, "edited": path.relative_to(site).as_posix()}
+        if outcome == "full":
+            results[kind]["peak_rss_mb"] = holder["sampler"].stop()
+        else:
+            results[kind]["written"] = builder.outcome.get("written")
+            results[kind]["worker_rss_mb"] = builder.ask("stats")["rss_mb"]
         builder.ask("wait-search")
     builder.stop()
     return results

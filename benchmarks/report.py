@@ -115,7 +115,7 @@ def markdown(results: dict) -> str:
                 "keeps the last full build; when only the body of one article or page changed it writes again "
                 "just the files that show it (cchc.incremental); any other edit of articles and pages runs the "
                 "build again in the worker and renders only the files whose inputs changed "
-                "(cchc.dependencies); data files and procedures make a full build in a new "
+                "(cchc.dependencies), and so does a procedure record; a data file makes a full build in a new "
                 "process. The operating system tells the preview of a save (watchfiles, inotify), which waits "
                 "100 ms for the rest of the same save; the budget line below adds those 0.1 s. Times and "
                 "memory end when the preview shows the new pages: the search index then follows in the "
@@ -137,7 +137,8 @@ def markdown(results: dict) -> str:
                 what = "update" if row_.get("kind") == "update" else "full build"
                 if row_.get("written") is not None:
                     what += f", {row_['written']:,} files written"
-                rss = f"{row_['peak_rss_mb']} MB" if "peak_rss_mb" in row_ else f"{row_.get('worker_rss_mb', '—')} MB (worker)"
+                rss = f"{row_['peak_rss_mb']} MB" if "peak_rss_mb" in row_ else \
+                    f"{row_['worker_rss_mb']} MB (worker)" if "worker_rss_mb" in row_ else "—"
                 lines.append(f"| {label} | {what} | {row_['seconds']} s | {rss} | `{row_['edited']}` |")
             repeated = p.get("repeated_updates")
             if repeated:
