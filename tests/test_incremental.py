@@ -157,19 +157,28 @@ def header_edits(rng: random.Random, content: pathlib.Path):
     return [title, date, tag_list, category, summary, new_article, delete]
 
 
-def test_random_header_edits_new_and_deleted_files_give_the_same_files_as_a_full_build(preview, tmp_path):
-    rng = random.Random(20261130)
-    edits = header_edits(rng, preview.content)
-    for round_ in range(3):
-        for _ in range(5):
-            sources = sorted((preview.content / "articles").rglob("*.md")) + sorted((preview.content / "pages").glob("*.md"))
-            path = rng.choice(sources)
-            edit = rng.choice(edits[:5] if path.parent.name == "pages" and rng.random() < 0.7 else edits)
+def edit_in_rounds(preview, tmp_path, rounds: int, per_round: int, pick):
+    """pick() → (file, edit); each edit is an update, and each round ends as a full build would."""
+    for round_ in range(rounds):
+        for _ in range(per_round):
+            path, edit = pick()
             edit(path)
             outcome = preview.rebuild()
             assert outcome in ("update", "unchanged"), (path.name, edit.__name__, preview.log.read_text("utf-8")[-3000:])
         assert_same(built_files(preview.output), full_build(preview.content, tmp_path / f"full-{round_}",
                                                             tmp_path / f"cache-{round_}"))
+
+
+def test_random_header_edits_new_and_deleted_files_give_the_same_files_as_a_full_build(preview, tmp_path):
+    rng = random.Random(20261130)
+    edits = header_edits(rng, preview.content)
+
+    def pick():
+        sources = sorted((preview.content / "articles").rglob("*.md")) + sorted((preview.content / "pages").glob("*.md"))
+        path = rng.choice(sources)
+        return path, rng.choice(edits[:5] if path.parent.name == "pages" and rng.random() < 0.7 else edits)
+
+    edit_in_rounds(preview, tmp_path, 3, 5, pick)
 
 
 def test_a_changed_header_is_an_update_that_renders_only_what_shows_it(preview, tmp_path):
@@ -269,14 +278,7 @@ def test_random_procedure_edits_give_the_same_files_as_a_full_build(preview, tmp
     rng = random.Random(20261201)
     edits = procedure_edits(rng, preview.content)
     records = sorted((preview.content / "procedures").glob("*.yaml"))
-    for round_ in range(2):
-        for _ in range(4):
-            path, edit = rng.choice(records), rng.choice(edits)
-            edit(path)
-            outcome = preview.rebuild()
-            assert outcome in ("update", "unchanged"), (path.name, edit.__name__, preview.log.read_text("utf-8")[-3000:])
-        assert_same(built_files(preview.output), full_build(preview.content, tmp_path / f"full-{round_}",
-                                                            tmp_path / f"cache-{round_}"))
+    edit_in_rounds(preview, tmp_path, 2, 4, lambda: (rng.choice(records), rng.choice(edits)))
 
 
 def test_a_mistake_in_a_header_or_a_new_file_writes_nothing_and_the_fix_is_an_update(preview, tmp_path):
