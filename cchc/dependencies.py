@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
+import posixpath
 import re
 import types
+from urllib.parse import unquote
 
 from .settings import STATE_KEY
 
@@ -231,10 +234,6 @@ def state_of(item, prints: Fingerprints, context) -> tuple:
     parts = [(key, prints.of(value)) for key, value in sorted(item.__dict__.items()) if key not in _NOT_STATE]
     text = item.__dict__.get("_content") or ""
     if "{" in text:
-        import os
-        import posixpath
-        from urllib.parse import unquote
-
         generated = context.get("generated_content", {})
         folder = posixpath.dirname(item.relative_source_path.replace(os.sep, "/"))
         for match in _FILENAME_LINK.finditer(text):

@@ -43,7 +43,6 @@ import signal
 import sys
 import threading
 import time
-import types
 import weakref
 from collections import defaultdict
 
@@ -367,15 +366,14 @@ def forget_rendering(item) -> None:
             del cache[key]
 
 
-def _copy_state(item) -> dict:
-    return {key: (value.copy() if isinstance(value, (list, dict, set)) else value)
-            for key, value in item.__dict__.items()}
+def _copy_state(attributes: dict) -> dict:
+    """The attributes, with their lists, dicts and sets copied (handlers change those in place)."""
+    return {key: (value.copy() if isinstance(value, (list, dict, set)) else value) for key, value in attributes.items()}
 
 
 def _restore_state(item, kept: dict) -> None:
     item.__dict__.clear()
-    item.__dict__.update({key: (value.copy() if isinstance(value, (list, dict, set)) else value)
-                          for key, value in kept.items()})
+    item.__dict__.update(_copy_state(kept))
 
 
 def _items(generators):
@@ -561,7 +559,7 @@ class Session:
         def keeping_read_file(self, *args, **kwargs):
             item = read_file(self, *args, **kwargs)
             if isinstance(item, Content):
-                session.pristine[id(item)] = (item, _copy_state(item))
+                session.pristine[id(item)] = (item, _copy_state(item.__dict__))
             return item
 
         keeping_read_file._cchc_keeps = True
