@@ -14,6 +14,10 @@ cannot take:
    (every `content_object_init` handler runs), the per-item steps of `all_generators_finalized`
    run on it alone, and if only the body differs the recorded writes that read it are made again.
    About 0.1 s at 5,000 articles.
+   A title or a summary (cchc.updates.SHOWN: never used to order, group or address items) goes
+   the same way: the writes made again are those whose render read the item at all (Outputs, from
+   cchc.dependencies), and the plugins that print it in their own files write those again
+   (`updates.shows`, the plan's reports). About 0.4 s at 5,000 articles.
 2. Anything else in articles and pages: a header line (title, date, tags, chuyên mục, summary…),
    a new or deleted file, several files at once (`Session._rerun`). The build runs again in this
    process, with every unchanged file taken as read last time (from the attributes the reader gave
@@ -78,16 +82,25 @@ _OWN = {"cchc.incremental.Session._keep_generators"}
 # ---- which written file read which body ----------------------------------------------------------
 
 class Tracker:
-    """Records, while files are written, the source files whose body each write read, and how to
-    make that write again."""
+    """Records, while files are written, how to make each write again and the source files whose
+    body it read."""
 
     def __init__(self):
         self.output_phase = False
         self.current = None
-        self.calls = {}                        # key → replay(writer)
-        self.reads = {}                        # key → source paths it read
+        self.calls = {}                        # key → replay(writer), for every write
+        self.reads = {}                        # key → source paths whose body it read
         self.readers = defaultdict(set)        # source path → keys
         self.unscoped = set()                  # bodies read outside any recorded write
+        self.skipped_inside = False            # a write inside the current one was not made (unchanged)
+
+    def refresh(self, key, replay) -> None:
+        """A write a run did not make (its inputs were the same): it is made again, if ever, with
+        this run's context (the last run's is not kept alive)."""
+        if self.current is not None:
+            self.skipped_inside = True
+        elif key in self.calls:
+            self.calls[key] = replay
 
     def read(self, item) -> None:
         path = getattr(item, "source_path", None)
@@ -103,21 +116,21 @@ class Tracker:
         if self.current is not None:  # e.g. a feed written by a signal handler: the outer call replays it
             yield
             return
-        for path in self.reads.pop(key, ()):
+        before = self.reads.pop(key, set())
+        for path in before:
             self.readers[path].discard(key)
         self.calls[key] = replay
         self.reads[key] = set()
-        self.current = key
+        self.current, self.skipped_inside = key, False
         try:
             yield
         finally:
             self.current = None
             read = self.reads[key]
-            if read:
-                for path in read:
-                    self.readers[path].add(key)
-            else:
-                del self.reads[key], self.calls[key]
+            if self.skipped_inside:  # what the unmade write read last time, it still shows
+                read |= before
+            for path in read:
+                self.readers[path].add(key)
 
 
 _INSTALLED: list[Tracker] = []
@@ -131,6 +144,7 @@ class Outputs:
     def __init__(self):
         # output path → (template, shared names, their fingerprint, ((own name, fingerprint), …), item ids)
         self.records: dict[str, tuple] = {}
+        self.keys: dict[str, tuple] = {}     # output path → the Tracker key of the write that makes it
         self.reusing = False
         self.changed: set[int] = set()       # ids of entities that changed or went since the last run
         self.prints = None
@@ -148,7 +162,7 @@ class Outputs:
         # A run's earlier bytes of each file it writes or removes, and its records, put back when
         # the run ends with a problem (nothing an editor's mistake makes stays in the output).
         self.backups: dict[str, bytes | None] = {}
-        self.records_before = dict(self.records) if reusing else None
+        self.records_before = (dict(self.records), dict(self.keys)) if reusing else None
 
     def back_up(self, path: str) -> None:
         if self.records_before is not None and path not in self.backups:
@@ -170,8 +184,9 @@ class Outputs:
                 with open(path, "wb") as handle:
                     handle.write(data)
         if self.records_before is not None:
-            self.records.clear()
-            self.records.update(self.records_before)
+            for kept, before in zip((self.records, self.keys), self.records_before):
+                kept.clear()
+                kept.update(before)
         self.backups = {}
 
     # A page's names are of two kinds: its own (the write's arguments: article, the listing's page,
@@ -198,7 +213,8 @@ class Outputs:
         of = self.prints.of
         return all(of(localcontext.get(name, _MISSING)) == print_ for name, print_ in old[3])
 
-    def note(self, path: str, template: str, rec, context, localcontext, own_names) -> None:
+    def note(self, path: str, template: str, rec, context, localcontext, own_names, key) -> None:
+        self.keys[path] = key
         of = self.prints.of
         shared = tuple(sorted(name for name in rec.names if name not in own_names))
         own = tuple(sorted((name, of(localcontext.get(name, _MISSING))) for name in rec.names if name in own_names))
@@ -210,7 +226,12 @@ class Outputs:
         gone = [path for path in self.records if path not in self.produced]
         for path in gone:
             del self.records[path]
+            self.keys.pop(path, None)
         return gone
+
+    def showing(self, item) -> set[tuple]:
+        """The Tracker keys of the writes whose files read `item` (any attribute of it)."""
+        return {self.keys[path] for path, record in self.records.items() if id(item) in record[4]}
 
 
 _MISSING = ("missing",)  # a name the render looked up that is not in the context
@@ -249,6 +270,7 @@ def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
         key = os.path.normpath(path)
         if path in writer._written_files or not outputs.unchanged(key, template.name, context, localcontext, own):
             return False  # (written already in this run: Pelican's rules for a second write apply)
+        tracker.refresh(("file", name), lambda w: emit(w, template, context, localcontext, own, name, override))
         outputs.produced.add(key)
         writer._written_files.add(path)
         if override:  # as Writer._open_w records it: a later write of the same file is skipped
@@ -264,7 +286,7 @@ def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
         with dependencies.recorded() as rec:
             output = template.render(localcontext)
         key = os.path.normpath(path)
-        outputs.note(key, template.name, rec, context, localcontext, own)
+        outputs.note(key, template.name, rec, context, localcontext, own, tracker.current)
         outputs.produced.add(key)
         outputs.back_up(key)
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -320,13 +342,18 @@ def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
         shown = list(elements[: self.settings["FEED_MAX_ITEMS"]])
         key = os.path.normpath(sanitised_join(self.output_path, path)) if path else None
         inputs = {"elements": shown, "path": path, "url": url, "type": feed_type, "title": feed_title}
+
+        def replay(writer):
+            return write_feed(writer, elements, context, path, url, feed_type, override_output, feed_title)
+
         if key and not override_output and outputs.unchanged(key, "feed", {}, inputs, inputs.keys()):
+            tracker.refresh(("feed", path), replay)
             outputs.produced.add(key)
             return None
         if key:
             outputs.back_up(key)
-        with tracker.scope(("feed", path), lambda writer: write_feed(writer, elements, context, path, url, feed_type,
-                                                                     override_output, feed_title)):
+        with tracker.scope(("feed", path), replay):
+            owner = tracker.current  # the feed's, or the signal's that wrote it (the podcast)
             feed = write_feed(self, elements, context, path, url, feed_type, override_output, feed_title)
         if key:
             rec = dependencies.Recording()
@@ -334,7 +361,7 @@ def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
             for item in shown:
                 if isinstance(item, Content):
                     rec.touched[id(item)] = item
-            outputs.note(key, "feed", rec, {}, inputs, inputs.keys())
+            outputs.note(key, "feed", rec, {}, inputs, inputs.keys(), owner)
             outputs.produced.add(key)
         return feed
 
@@ -433,14 +460,24 @@ def _canonical(value):
     return ("object", id(value))  # anything else is equal only to itself: a difference means FULL
 
 
-def difference(old, new) -> str | None:
-    """The first attribute (other than the body) in which a new reading differs from the old one."""
-    for key, value in new.__dict__.items():
-        if key in _NOT_COMPARED:
-            continue
-        if key not in old.__dict__ or _canonical(value) != _canonical(old.__dict__[key]):
-            return key
-    return None
+def differences(old, new) -> list[str]:
+    """The attributes (other than the body) in which a new reading differs from the old one."""
+    return [key for key, value in new.__dict__.items() if key not in _NOT_COMPARED
+            and (key not in old.__dict__ or _canonical(value) != _canonical(old.__dict__[key]))]
+
+
+def shown_only(old, new, differ: list[str], settings) -> list[str] | None:
+    """The headers of cchc.updates.SHOWN (title, summary) that make all of `differ`, or None when
+    something else differs too (or the site orders its items by one of them)."""
+    from . import updates
+
+    ordering = {settings.get(name, "").removeprefix("reversed-") for name in ("ARTICLE_ORDER_BY", "PAGE_ORDER_BY")}
+    headers = {key for key in set(old.metadata) | set(new.metadata)
+               if _canonical(old.metadata.get(key)) != _canonical(new.metadata.get(key))}
+    if not headers or not headers <= updates.SHOWN.keys() or headers & ordering:
+        return None
+    allowed = {"metadata", *(attr for header in headers for attr in updates.SHOWN[header])}
+    return sorted(headers) if set(differ) <= allowed else None
 
 
 # ---- the session ---------------------------------------------------------------------------------
@@ -696,10 +733,10 @@ class Session:
         moved = {os.path.join(output, os.path.relpath(page, built_in)): source for page, source in written.items()}
         written.clear()
         written.update(moved)
-        records = self.outputs.records
-        moved_records = {os.path.join(output, os.path.relpath(page, built_in)): record for page, record in records.items()}
-        records.clear()
-        records.update(moved_records)
+        for records in (self.outputs.records, self.outputs.keys):
+            moved_records = {os.path.join(output, os.path.relpath(page, built_in)): value for page, value in records.items()}
+            records.clear()
+            records.update(moved_records)
         self.generators[0].context["OUTPUT_PATH"] = self.pelican.settings["OUTPUT_PATH"] = output
 
     def _index_fragment_links(self) -> None:
@@ -763,8 +800,10 @@ class Session:
         # list, task count or search index has it), so while it stays a draft at the same address
         # its header may change too: the kept object takes all of the new reading.
         draft = old.status == new.status == "draft" and old.save_as == new.save_as and old.url == new.url
-        changed = None if draft else difference(old, new)
-        if changed:
+        changed = [] if draft else differences(old, new)
+        # A title or a summary (cchc.updates.SHOWN): the files that showed the item are made again.
+        shown = shown_only(old, new, changed, self.pelican.settings) if changed else []
+        if shown is None:
             return self._rerun_if_content(paths)
         linked = new.get_static_links() - context["static_links"] - set(context["static_content"])
         if linked:
@@ -795,14 +834,19 @@ class Session:
             old.__dict__.update(new.__dict__)
         else:
             old._content = new._content
-        keys = sorted(self.tracker.readers.get(old.source_path, ()), key=repr)
+            old.__dict__.update({key: new.__dict__[key] for key in changed})
+        keys = set(self.tracker.readers.get(old.source_path, ()))
+        if shown:
+            keys |= self.outputs.showing(old)
+        keys = sorted(keys, key=repr)
+        rewrites = [rewrite for header in shown for rewrite in updates.rewrites(header)]
         self.outputs.begin(reusing=False)
-        written = self._replay(old, keys)
-        broken = self._check_built_links(old)
+        written = self._replay(old, keys, rewrites)
+        broken = self._check_built_links(old, keys if shown else ())
         if broken:
             old.__dict__.clear()
             old.__dict__.update(kept)
-            self._replay(old, keys)
+            self._replay(old, keys, rewrites)
             print(str(ContentError(broken)), file=sys.stderr, flush=True)
             return Outcome(PROBLEMS, "liên kết hỏng")
         # What a later run compares: this item as read now, and as its pages show it now.
@@ -810,7 +854,8 @@ class Session:
 
         read = self.pristine.pop(id(new), None)
         if read is not None:
-            self.pristine[id(old)] = (old, read[1] if draft else {**self.pristine[id(old)][1], "_content": new._content})
+            self.pristine[id(old)] = (old, read[1] if draft else {
+                **self.pristine[id(old)][1], "_content": new._content, **{key: read[1][key] for key in changed}})
         self.states[id(old)] = (old, state_of(old, Fingerprints(), context))
         if notices:
             from . import build
@@ -819,21 +864,27 @@ class Session:
         self._schedule_search()
         return Outcome(DONE, written=written)
 
-    def _replay(self, item, keys) -> int:
+    def _replay(self, item, keys, rewrites=()) -> int:
         forget_rendering(item)
         writer = self.pelican._get_writer()
         for key in keys:
             replay = self.tracker.calls[key]
             with self.tracker.scope(key, replay):  # recorded again: the new body may be read by other writes
                 replay(writer)
+        for rewrite in rewrites:  # the plugins' own files (cchc.updates.shows)
+            rewrite(item, self.generators)
         return len(keys)
 
-    def _check_built_links(self, item):
+    def _check_built_links(self, item, keys=()):
+        """The links of the item's page, of the pages that link to its #anchors and of the pages
+        the writes `keys` made."""
         from .linkcheck import broken_links, fragment_targets
 
         written = state.of(self.context).written
         page = os.path.normpath(os.path.join(str(self.output), item.save_as))
+        keys = set(keys)
         pages = {page} | self.fragment_sources.get(page, set())
+        pages |= {path for path, key in self.outputs.keys.items() if key in keys and path.endswith(".html")}
         broken = broken_links(str(self.output), self.siteurl, {p: written[p] for p in pages if p in written})
         if not broken:
             self._set_fragment_links(page, fragment_targets(page, str(self.output), self.siteurl))

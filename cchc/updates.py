@@ -7,7 +7,8 @@ not replay would have done something else with the new body. So every handler of
 (`SIGNALS`) says which of two things it is:
 
 * `HEADERS`: what it does depends on the items' headers, the file system or the built output, never
-  on a body (ordering, tag spellings, related lists, podcast episodes, the sitemap…);
+  on a body (ordering, tag spellings, related lists, podcast episodes, the sitemap…), nor on the
+  headers of `SHOWN` (title, summary) unless it says so with `shows` below;
 * a step, `step(item, linking, generators)`: its work on one item, which the update runs on the
   edited item (and `linking`, the items whose {filename} links point into it) in place of the
   whole-site handler (link checks, the task matrix placeholder).
@@ -78,6 +79,35 @@ def alone(item, generators):
     from pelican.contents import Page
 
     return types.SimpleNamespace(context=generators[0].context, **{"pages" if isinstance(item, Page) else "articles": [item]})
+
+
+# ---- header fields that are only shown ---------------------------------------------------------
+# A header line whose value no whole-site step of the build uses: Pelican orders articles by date
+# (pages by file name), groups them by chuyên mục, tags and authors and addresses them by slug,
+# and never looks at these. A change to one shows only where a page or a feed prints it, which the
+# preview finds by itself (cchc.dependencies records the items each written file read), so it
+# renders just those files again instead of running the build again (cchc.incremental). Key: the
+# header's name; value: the attributes Pelican's reader sets from it.
+SHOWN = {"title": ("title",), "summary": ("_summary",)}
+
+# A plugin whose own whole-site work uses one of SHOWN (cchc_plan's reports print each article's
+# title) declares how to make again what it made from one item: header → [rewrite(item, generators)].
+_SHOWN_BY: dict[str, list[Callable]] = {}
+
+
+def shows(header: str, rewrite: Callable) -> None:
+    """header: a key of SHOWN that the plugin's generator or handlers use for more than a page they
+    write through Pelican's Writer; rewrite(item, generators): writes again the plugin's own files
+    that show `item` (after `item` took its new header values)."""
+    if header not in SHOWN:
+        raise ValueError(f"{name_of(rewrite)}: {header!r} is not one of {sorted(SHOWN)}; "
+                         "a change to any other header runs the build again")
+    if rewrite not in _SHOWN_BY.setdefault(header, []):
+        _SHOWN_BY[header].append(rewrite)
+
+
+def rewrites(header: str) -> list[Callable]:
+    return list(_SHOWN_BY.get(header, ()))
 
 
 # Work the preview does in the background after each update instead of at the end of the build

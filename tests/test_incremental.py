@@ -181,6 +181,27 @@ def test_random_header_edits_new_and_deleted_files_give_the_same_files_as_a_full
     edit_in_rounds(preview, tmp_path, 3, 5, pick)
 
 
+def test_random_title_and_summary_edits_rewrite_what_shows_them_without_a_run(preview, tmp_path):
+    """A title or a summary (cchc.updates.SHOWN) is shown, never used to order or group: the preview
+    writes again the files that showed the item (its page, neighbours, listings, feeds, related
+    lists, the plan's reports and exports), without running the build again."""
+    rng = random.Random(20261202)
+    title, summary = header_edits(rng, preview.content)[0], header_edits(rng, preview.content)[4]
+    sources = sorted((preview.content / "articles").rglob("*.md")) + sorted((preview.content / "pages").glob("*.md"))
+    products = [path for path in sources if "nhiem_vu:" in path.read_text("utf-8")]
+    for round_ in range(2):
+        for turn in range(6):
+            path = rng.choice(products if turn == 0 else sources)
+            edit = title if turn == 0 else rng.choice([title, summary])
+            edit(path)
+            logged = len(preview.log.read_text("utf-8"))
+            assert preview.rebuild() == "update", (path.name, edit.__name__)
+            log = preview.log.read_text("utf-8")[logged:]
+            assert "Processed" not in log, (path.name, edit.__name__, log)  # Pelican did not run again
+        assert_same(built_files(preview.output), full_build(preview.content, tmp_path / f"full-{round_}",
+                                                            tmp_path / f"cache-{round_}"))
+
+
 def test_a_changed_header_is_an_update_that_renders_only_what_shows_it(preview, tmp_path):
     path = preview.content / "articles" / "2026" / "thanh-toan-truc-tuyen-le-phi-ho-tich.md"
     text = path.read_text("utf-8")

@@ -33,5 +33,6 @@ def register():
     signals.get_generators.connect(generator.get_generators)
     signals.all_generators_finalized.connect(generator.expand_placeholders)
     updates.declare(generator.expand_placeholders, generator.expand_edited)  # a body edit: its own table
+    updates.shows("title", generator.rewrite_shown)  # the reports and exports list items by title
     # The readership figures are read by the generator in each run (the preview's too).
     updates.files_read_in_each_run(lambda settings: [os.path.join(settings["CCHC_STATS_DIR"], "*.json")])

@@ -141,6 +141,13 @@ class PlanGenerator(Generator):
             self._write_report_files(page)
         self._write_exports()
 
+    def rewrite_for(self, item):
+        for page in self.plan.reports:
+            if any(shown is item for shown in page.report.items):
+                self._write_report_files(page)
+        if any(product is item for task in self.plan.tasks for product in task.products):
+            self._write_exports()
+
     # ---- files that are not HTML ------------------------------------------------------------
 
     def _write(self, rel, data: bytes):
@@ -214,6 +221,12 @@ class PlanGenerator(Generator):
                           t["thoi_gian"]["nhan"], t["thoi_gian"]["bat_dau"] or "", t["thoi_gian"]["ket_thuc"] or "",
                           t["san_pham_ke_hoach"], t["tien_do"]["nhan"], t["so_san_pham"], view.today.isoformat()]
                          for t in tasks])
+
+
+def rewrite_shown(item, generators):
+    """The preview changed `item`'s title alone (cchc/updates.py `shows`): the plan's own files that
+    print it are written again, the reports' lists of items and the matrix exports."""
+    next(g for g in generators if isinstance(g, PlanGenerator)).rewrite_for(item)
 
 
 def expand_edited(item, linking, generators):
