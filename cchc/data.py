@@ -70,6 +70,11 @@ class Taxonomy:
         for entry in entries:  # codes win over names
             self._lookup[self._code_key(entry.code)] = entry
 
+    def same_as(self, other) -> bool:
+        """The same entries (by value) under the same rules: every lookup answers the same."""
+        return isinstance(other, Taxonomy) and (self.label, self._fold_codes, self.entries) == (
+            other.label, other._fold_codes, other.entries)
+
     def _code_key(self, text: str) -> str:
         # Content-area letters include "đ", which must not fold into "d".
         return vn.fold_key(text) if self._fold_codes else vn.normalize_line(text).lower()

@@ -203,8 +203,9 @@ class Fingerprints:
         own = getattr(type(value), "__fingerprint__", None)
         if own is not None:  # a class that says what it is made of (plugins/cchc_procedures)
             return (type(value).__qualname__, own(value))
-        if isinstance(value, self.wrapper):  # Category, Tag: equal by slug, shown by name
-            return ("wrapper", type(value).__name__, value.name, value.slug)
+        if isinstance(value, self.wrapper):  # Category, Tag: equal by slug, shown by name, with
+            # the data file's entry a chuyên mục page shows (its description: plugins/cchc_content)
+            return ("wrapper", type(value).__name__, value.name, value.slug, self.of(value.__dict__.get("entry")))
         if isinstance(value, (list, tuple)):
             return (type(value).__name__, *[self.of(item) for item in value])
         if isinstance(value, dict):

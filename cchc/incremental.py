@@ -448,7 +448,7 @@ def _canonical(value):
     if value is None or isinstance(value, (str, int, float, bool, dt.date, dt.datetime, dt.time)):
         return value
     if isinstance(value, URLWrapper):  # Tag/Category equality is by slug only: compare the name too
-        return (type(value).__name__, value.name, value.slug)
+        return (type(value).__name__, value.name, value.slug, _canonical(value.__dict__.get("entry")))
     if isinstance(value, dict):
         return ("dict", tuple(sorted((str(k), _canonical(v)) for k, v in value.items())))
     if isinstance(value, (list, tuple)):
@@ -503,6 +503,7 @@ class Session:
         self.pristine = {}                      # id → (item, its attributes as read, before any handler)
         self.states = {}                        # id → (item, cchc.dependencies.state_of at the end of the last run)
         self.stale = False                      # a run stopped half-way: the next update is a run too
+        self.reread_all = False                 # a data file changed: the next run reads everything again
         self.generators = None
         self.pelican = None
         self.fragment_links = {}               # built page → pages it links to with #anchors
@@ -603,9 +604,9 @@ class Session:
         Readers.read_file = keeping_read_file
 
     def _rerun_if_content(self, paths: list[str]) -> Outcome:
-        """Articles, pages, procedure records and the files plugins read in each run (new, deleted,
-        any change): a run of the build that renders only what changed. Anything else (the data
-        files every item's reading uses, photos): a full build."""
+        """Articles, pages, procedure records, the data files and the files plugins read in each run
+        (new, deleted, any change): a run of the build that renders only what changed. Anything
+        else (photos, templates): a full build."""
         from . import updates
 
         settings = self.pelican.settings
@@ -623,21 +624,44 @@ class Session:
             # files that changed, cchc.procedures.load_all), nothing else keeps what it read.
             ours = ours or bool(procedures) and path.endswith((".yaml", ".yml")) and under(path, [procedures])
             ours = ours or updates.read_in_each_run(path, settings)  # e.g. the finder's keywords
+            ours = ours or self._data_file(path)
             if not ours:
                 return Outcome(FULL, "tệp không phải bài, trang hay thủ tục: " + os.path.relpath(path, str(self.content)))
         return self._rerun(paths)
 
+    def _data_file(self, path: str) -> bool:
+        """One of the taxonomy and plan files (cchc.data.FILES), which every item's reading uses."""
+        from . import data
+
+        folder = os.path.realpath(self.pelican.settings["CCHC_DATA_DIR"])
+        return os.path.dirname(path) == folder and os.path.basename(path) in data.FILES.values()
+
     def _rerun(self, paths: list[str]) -> Outcome:
         """Runs the build again in this process: every file but `paths` is taken as read last time,
-        and a page is rendered only when what it showed changed (cchc.dependencies)."""
+        and a page is rendered only when what it showed changed (cchc.dependencies). After a data
+        file's edit the data is read again, and so is every item (each reading keeps the data's
+        entries: its chuyên mục, cơ quan, hình thức…), each keeping its identity."""
         from pelican import signals
         from pelican.contents import Content
         from pelican.readers import Readers
 
-        from . import build, updates
+        from . import build, data, updates
         from .errors import ContentError
 
         gone = set(paths)
+        build_state = state.of(self.pelican.settings)
+        site_before = build_state.site
+        # Until a run with the new data succeeds, every run reads the data and every item again
+        # (a failed run may have left items read with it).
+        self.reread_all = self.reread_all or any(self._data_file(path) for path in paths)
+        if self.reread_all:
+            self.stale = True
+            try:
+                build_state.site = data.load(self.pelican.settings["CCHC_DATA_DIR"])
+            except ContentError as error:
+                print(str(error), file=sys.stderr, flush=True)
+                return Outcome(PROBLEMS, "lỗi trong tệp dữ liệu")
+            gone |= set(self.by_source)
         kept = {source: item for source, (_g, item) in self.by_source.items() if source not in gone}
         edited = {source: item for source, (_g, item) in self.by_source.items() if source in gone}
         session = self
@@ -680,10 +704,12 @@ class Session:
                 self.pelican.run()
         except ContentError as error:
             self.outputs.put_back()
+            build_state.site = site_before
             print(str(error), file=sys.stderr, flush=True)
             return Outcome(PROBLEMS, "lỗi trong nội dung")
         except BaseException:
             self.outputs.put_back()
+            build_state.site = site_before
             raise
         finally:
             Readers.read_file = read_file
@@ -704,13 +730,14 @@ class Session:
             # What the last good run wrote goes back, with what it knew of each item: the next
             # run (the editor's fix) compares with that.
             self.outputs.put_back()
+            build_state.site = site_before
             self.states, self.generators, self.context, self.by_source = previous[3], *previous[:3]
             self.outputs.known = set(self.states)
             print(str(ContentError(broken)), file=sys.stderr, flush=True)
             return Outcome(PROBLEMS, "liên kết hỏng")
         del previous
         self.outputs.backups = {}
-        self.stale = False
+        self.stale = self.reread_all = False
         self.outputs.reusing = False
         build.print_notices(settings)
         self._schedule_search()

@@ -1,8 +1,8 @@
 """The preview's incremental updates (cchc.incremental through cchc.preview.Builder, the worker
 process `cchc preview` runs): after body edits the output is byte for byte what a full build of the
 same sources writes, also after header edits, new or deleted articles and pages and procedure
-edits (the build runs again in the worker); other data files and code get a full build; mistakes
-leave the output untouched; memory does not grow with the number of updates."""
+edits and data file edits (the build runs again in the worker); photos, templates and code get a
+full build; mistakes leave the output untouched; memory does not grow with the number of updates."""
 
 from __future__ import annotations
 
@@ -340,7 +340,7 @@ def test_a_broken_link_in_a_new_article_writes_nothing_and_the_fix_is_an_update(
     assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
 
 
-def test_new_and_deleted_articles_are_updates_and_other_files_a_full_build(preview):
+def test_new_and_deleted_articles_are_updates_and_a_photo_a_full_build(preview):
     new = preview.content / "articles" / "2026" / "bai-moi-them.md"
     source = preview.content / "articles" / "2026" / "thanh-toan-truc-tuyen-le-phi-ho-tich.md"
     new.write_text(source.read_text("utf-8").replace("Title: ", "Title: Bản mới: ", 1), "utf-8")
@@ -349,9 +349,75 @@ def test_new_and_deleted_articles_are_updates_and_other_files_a_full_build(previ
     new.unlink()
     assert preview.rebuild() == "update"
     assert not list(preview.output.glob("tin-tuc/*/*/bai-moi-them/index.html"))
-    data = preview.content / "data" / "chuyen-muc.yaml"
-    data.write_text(data.read_text("utf-8") + "\n", "utf-8")
+    photo = sorted((preview.content / "images").rglob("*.jpg"))[0]
+    shutil.copy(photo, photo.with_name("anh-moi-them.jpg"))
     assert preview.rebuild() == "full"
+
+
+def data_edits(rng: random.Random, content: pathlib.Path):
+    """What the ward changes in its data files (content/data/): names, descriptions, the order of
+    the chuyên mục, a task of the plan. Articles name chuyên mục, cơ quan and the rest by code."""
+    folder = content / "data"
+
+    def replace(name, pattern, make):
+        path = folder / name
+        text = path.read_text("utf-8")
+        found = re.findall(pattern, text, flags=re.M)
+        chosen = rng.choice(found)
+        path.write_text(text.replace(chosen, make(chosen), 1), "utf-8")
+
+    def category_description(path):
+        replace("chuyen-muc.yaml", r"^  mo_ta: .*$", lambda line: line + f" Cập nhật lần {rng.randint(1, 99)}.")
+
+    def category_order(path):  # the menu and the chuyên mục lists follow the file's order
+        file = folder / "chuyen-muc.yaml"
+        head, *entries = re.split(r"(?m)^(?=- ma: )", file.read_text("utf-8"))
+        i = rng.randrange(len(entries) - 1)
+        entries[i], entries[i + 1] = entries[i + 1], entries[i]
+        file.write_text(head + "".join(entries), "utf-8")
+
+    def body_name(path):
+        replace("co-quan.yaml", r"^  ten_ngan: .*$", lambda line: line + f" {rng.randint(2, 9)}")
+
+    def form_name(path):
+        replace("hinh-thuc.yaml", r"^  ten: .*$", lambda line: line + " (mới)")
+
+    def area_name(path):
+        replace("noi-dung.yaml", r"^  ten: .*$", lambda line: line + f"; bổ sung {rng.randint(1, 99)}")
+
+    def plan_task(path):
+        replace("ke-hoach.yaml", r"^    san_pham: .*$", lambda line: line + f" (điều chỉnh {rng.randint(1, 99)})")
+
+    return [category_description, category_order, body_name, form_name, area_name, plan_task]
+
+
+def test_random_data_file_edits_give_the_same_files_as_a_full_build(preview, tmp_path):
+    """A data file is read again in the worker, and every article and page with it (each keeps the
+    entries it names); only the pages whose inputs changed are rendered."""
+    rng = random.Random(20261203)
+    edits = data_edits(rng, preview.content)
+    edit_in_rounds(preview, tmp_path, 2, 3, lambda: (preview.content / "data", rng.choice(edits)))
+
+
+def test_a_mistake_in_a_data_file_writes_nothing_and_the_fix_is_an_update(preview, tmp_path):
+    data = preview.content / "data" / "co-quan.yaml"
+    original = data.read_text("utf-8")
+    before = built_files(preview.output)
+    data.write_text(original.replace("- ma: kthtdt\n  ten: Phòng Kinh tế, Hạ tầng và Đô thị\n", "- ma: kthtdt\n", 1), "utf-8")
+    logged = len(preview.log.read_text("utf-8"))
+    assert preview.rebuild() == "problems"
+    err = preview.log.read_text("utf-8")[logged:]
+    assert "co-quan.yaml" in err, err
+    assert built_files(preview.output) == before
+    # an article edited meanwhile: the site is still that of the broken data file, nothing written
+    article = preview.content / "articles" / "2026" / "thanh-toan-truc-tuyen-le-phi-ho-tich.md"
+    article.write_text(article.read_text("utf-8") + "\nThêm một câu.\n", "utf-8")
+    assert preview.rebuild() == "problems"
+    assert built_files(preview.output) == before
+    data.write_text(original.replace("  ten: Phòng Kinh tế, Hạ tầng và Đô thị", "  ten: Phòng Kinh tế – Hạ tầng – Đô thị", 1),
+                    "utf-8")
+    assert preview.rebuild() == "update"
+    assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
 
 
 def test_the_finders_keywords_are_an_update(preview, tmp_path):

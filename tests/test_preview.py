@@ -66,10 +66,11 @@ def test_sigterm_stops_the_worker_with_the_server(fixture_site, tmp_path):
             time.sleep(0.2)
         first = descendants(server.pid)
         assert first, "the preview has no worker process"
-        # A changed data file needs a full build in a new worker (a new article is an update in the
-        # same worker): stop the preview while that worker builds.
-        data = fixture_site.content / "data" / "chuyen-muc.yaml"
-        data.write_text(data.read_text("utf-8") + "\n", "utf-8")
+        # A new photo needs a full build in a new worker (an article or a data file is an update in
+        # the same worker): stop the preview while that worker builds.
+        photo = sorted((ROOT / "content" / "images").rglob("*.jpg"))[0]
+        (fixture_site.content / "images").mkdir(exist_ok=True)
+        (fixture_site.content / "images" / "anh-moi.jpg").write_bytes(photo.read_bytes())
         while not descendants(server.pid) - first:
             assert server.poll() is None and time.time() < deadline, (tmp_path / "preview.log").read_text()
             time.sleep(0.05)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
@@ -312,6 +313,15 @@ def page_generator_finalized(generator):
         items.sort(key=lambda item: (os.path.basename(item.source_path), item.source_path))
 
 
+@dataclasses.dataclass(frozen=True)
+class MenuCategory:
+    """What the menu shows of a chuyên mục (theme/templates/base.html)."""
+
+    name: str
+    url: str
+    slug: str
+
+
 class Members(list):
     """A chuyên mục's or a tag's articles, answering `in` from their identities. Pelican's
     generate_tags and generate_categories ask, for every article of the site, whether it is in the
@@ -335,9 +345,11 @@ def article_generator_finalized(generator):
     generator.tags = {tag: Members(articles) for tag, articles in generator.tags.items()}
     generator.context["tags"] = [(tag, generator.tags[tag]) for tag, _articles in generator.context["tags"]]
     # The menu of every page names the chuyên mục only: a page that showed `categories` (each with
-    # its articles) would depend on every article, and the preview would render every page again
-    # after any new article (cchc/dependencies.py).
-    generator.context["menu_categories"] = [category for category, _articles in generator.categories]
+    # its articles, and the data file's description) would depend on every article and on every
+    # word of chuyen-muc.yaml, and the preview would render every page again after any new
+    # article or description (cchc/dependencies.py).
+    generator.context["menu_categories"] = [MenuCategory(category.name, category.url, category.slug)
+                                            for category, _articles in generator.categories]
     tags = vn.sorted_vi(generator.context["tags"], key=lambda item: item[0].name, then=lambda item: item[0].slug)
     generator.context["tags"] = tags
     _check_tag_spellings(generator)
