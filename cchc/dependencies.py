@@ -33,13 +33,20 @@ MISSING = ("missing",)
 
 
 class Recording:
-    """The names and entities one render read."""
+    """The names and entities one render read, and whether it read the data files' entries through
+    a chuyên mục or a tag (`category.entry`, plugins/cchc_content): such a page depends on the data."""
 
-    __slots__ = ("names", "touched")
+    __slots__ = ("names", "touched", "data")
 
     def __init__(self):
         self.names: set[str] = set()
         self.touched: dict[int, object] = {}
+        self.data = False
+
+
+# What a Category or Tag is made of: anything else a template reads of one (its data file entry) is
+# the data's.
+_WRAPPER_OWN = frozenset({"name", "slug", "url", "save_as"})
 
 
 _ACTIVE: list[Recording | None] = [None]
@@ -92,6 +99,7 @@ def install() -> None:
     _INSTALLED.append(True)
     from jinja2 import Environment
     from jinja2.runtime import Context
+    from pelican.urlwrappers import URLWrapper
 
     content = _entity_class()
     resolve, get_attr, get_item = Context.resolve_or_missing, Environment.getattr, Environment.getitem
@@ -104,8 +112,11 @@ def install() -> None:
 
     def getattr_(self, obj, attribute):
         rec = _ACTIVE[0]
-        if rec is not None and isinstance(obj, content):
-            rec.touched[id(obj)] = obj
+        if rec is not None:
+            if isinstance(obj, content):
+                rec.touched[id(obj)] = obj
+            elif isinstance(obj, URLWrapper) and attribute not in _WRAPPER_OWN:
+                rec.data = True
         return get_attr(self, obj, attribute)
 
     def getitem(self, obj, argument):
@@ -203,9 +214,9 @@ class Fingerprints:
         own = getattr(type(value), "__fingerprint__", None)
         if own is not None:  # a class that says what it is made of (plugins/cchc_procedures)
             return (type(value).__qualname__, own(value))
-        if isinstance(value, self.wrapper):  # Category, Tag: equal by slug, shown by name, with
-            # the data file's entry a chuyên mục page shows (its description: plugins/cchc_content)
-            return ("wrapper", type(value).__name__, value.name, value.slug, self.of(value.__dict__.get("entry")))
+        if isinstance(value, self.wrapper):  # Category, Tag: equal by slug, shown by name (a page that
+            # reads more of one, the data file's entry, depends on the data: Recording.data)
+            return ("wrapper", type(value).__name__, value.name, value.slug)
         if isinstance(value, (list, tuple)):
             return (type(value).__name__, *[self.of(item) for item in value])
         if isinstance(value, dict):

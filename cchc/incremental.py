@@ -142,7 +142,8 @@ class Outputs:
     not rendered again, and a file no longer written is removed."""
 
     def __init__(self):
-        # output path → (template, shared names, their fingerprint, ((own name, fingerprint), …), item ids)
+        # output path → (template, shared names, their fingerprint, ((own name, fingerprint), …), item ids,
+        #                the data's fingerprint if it read the data's entries)
         self.records: dict[str, tuple] = {}
         self.keys: dict[str, tuple] = {}     # output path → the Tracker key of the write that makes it
         self.reusing = False
@@ -159,6 +160,7 @@ class Outputs:
         self.prints = Fingerprints()
         self.produced, self.rendered = set(), []
         self.shared_prints = {}
+        self.data_print = None
         # A run's earlier bytes of each file it writes or removes, and its records, put back when
         # the run ends with a problem (nothing an editor's mistake makes stays in the output).
         self.backups: dict[str, bytes | None] = {}
@@ -210,15 +212,24 @@ class Outputs:
             return False
         if self._shared(old[1], context) != old[2]:
             return False
+        if old[5] is not None and old[5] != self._data(context):
+            return False
         of = self.prints.of
         return all(of(localcontext.get(name, _MISSING)) == print_ for name, print_ in old[3])
+
+    def _data(self, context):
+        """The data files' fingerprint (for the pages that read their entries), once per run."""
+        if self.data_print is None:
+            self.data_print = self.prints.of(state.of(context).site)
+        return self.data_print
 
     def note(self, path: str, template: str, rec, context, localcontext, own_names, key) -> None:
         self.keys[path] = key
         of = self.prints.of
         shared = tuple(sorted(name for name in rec.names if name not in own_names))
         own = tuple(sorted((name, of(localcontext.get(name, _MISSING))) for name in rec.names if name in own_names))
-        self.records[path] = (template, shared, self._shared(shared, context), own, frozenset(rec.touched))
+        self.records[path] = (template, shared, self._shared(shared, context), own, frozenset(rec.touched),
+                              self._data(context) if rec.data else None)
         self.rendered.append(path)
 
     def finish(self) -> list[str]:
@@ -700,7 +711,7 @@ class Session:
             # The files this run no longer writes (a deleted article's page) go before the finalized
             # handlers, which read the output as a full build leaves it (the sitemap lists its pages).
             signals.finalized.send = functools.partial(self._remove_then_send, signals.finalized.send)
-            with updates.rerun(), updates.listening(self.outputs.back_up):
+            with updates.rerun(everything=self.reread_all), updates.listening(self.outputs.back_up):
                 self.pelican.run()
         except ContentError as error:
             self.outputs.put_back()
@@ -714,6 +725,7 @@ class Session:
         finally:
             Readers.read_file = read_file
             signals.finalized.__dict__.pop("send", None)
+            self._give_back_memory()
         self._index_items()
         rendered = [p for p in self.outputs.rendered if p.endswith(".html")]
         written = state.of(self.context).written
@@ -742,6 +754,17 @@ class Session:
         build.print_notices(settings)
         self._schedule_search()
         return Outcome(DONE, written=len(self.outputs.rendered))
+
+    @staticmethod
+    def _give_back_memory() -> None:
+        """What a run freed goes back to the system (glibc keeps freed heap otherwise): the worker
+        lives as long as the preview, and a run after a data file's edit reads every item again."""
+        try:
+            import ctypes
+
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):
+            pass
 
     def _remove_then_send(self, send, *args, **kwargs):
         for path in self.outputs.finish():

@@ -123,21 +123,29 @@ def background_work() -> dict[str, Callable]:
     return dict(_BACKGROUND)
 
 
-_RERUNNING = [False]
+_RERUNNING = [False, False]
 
 
 def rerunning() -> bool:
     """True while the preview runs the build again with the unchanged files taken as read: a plugin
-    that prepares work for every file (cchc_content's parallel reading) skips it then."""
+    that prepares work for every file (cchc_content's parallel reading) skips it then..."""
     return _RERUNNING[0]
 
 
+def rereading_everything() -> bool:
+    """... unless this run reads every file again (after a data file's edit)."""
+    return _RERUNNING[1]
+
+
 class rerun:
+    def __init__(self, everything: bool = False):
+        self.everything = everything
+
     def __enter__(self):
-        _RERUNNING[0] = True
+        _RERUNNING[:] = [True, self.everything]
 
     def __exit__(self, *exc):
-        _RERUNNING[0] = False
+        _RERUNNING[:] = [False, False]
         return False
 
 

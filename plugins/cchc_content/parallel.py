@@ -335,8 +335,8 @@ def generator_init(generator) -> None:
     """article_generator_init / page_generator_init: hand the generator's Markdown files to the pool."""
     from .reader import CheckedMarkdownReader  # noqa: PLC0415
 
-    if updates.rerunning():  # the preview's run after a save reads only the saved files
-        return
+    if updates.rerunning() and not updates.rereading_everything():  # the preview's run after a
+        return  # save reads only the saved files (after a data file's, every file: from the store)
     kind = "ARTICLE" if isinstance(generator, ArticlesGenerator) else "PAGE"
     settings = generator.settings
     files = generator.get_files(settings[f"{kind}_PATHS"], exclude=settings[f"{kind}_EXCLUDES"],
