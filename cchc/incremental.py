@@ -850,7 +850,9 @@ class Session:
         # list, task count or search index has it), so while it stays a draft at the same address
         # its header may change too: the kept object takes all of the new reading.
         draft = old.status == new.status == "draft" and old.save_as == new.save_as and old.url == new.url
-        changed = [] if draft else differences(old, new)
+        # (and what the last reading had that this one has not: a Summary line taken out)
+        changed = [] if draft else differences(old, new) + [
+            key for key in self.pristine[id(old)][1] if key not in new.__dict__ and key not in _NOT_COMPARED]
         # A title or a summary (cchc.updates.SHOWN): the files that showed the item are made again.
         shown = shown_only(old, new, changed, self.pelican.settings) if changed else []
         if shown is None:
@@ -884,7 +886,11 @@ class Session:
             old.__dict__.update(new.__dict__)
         else:
             old._content = new._content
-            old.__dict__.update({key: new.__dict__[key] for key in changed})
+            for key in changed:
+                if key in new.__dict__:
+                    old.__dict__[key] = new.__dict__[key]
+                else:
+                    del old.__dict__[key]
         keys = set(self.tracker.readers.get(old.source_path, ()))
         if shown:
             keys |= self.outputs.showing(old)
@@ -904,8 +910,13 @@ class Session:
 
         read = self.pristine.pop(id(new), None)
         if read is not None:
-            self.pristine[id(old)] = (old, read[1] if draft else {
-                **self.pristine[id(old)][1], "_content": new._content, **{key: read[1][key] for key in changed}})
+            kept_reading = {**self.pristine[id(old)][1], "_content": new._content}
+            for key in changed:
+                if key in read[1]:
+                    kept_reading[key] = read[1][key]
+                else:
+                    kept_reading.pop(key, None)
+            self.pristine[id(old)] = (old, read[1] if draft else kept_reading)
         self.states[id(old)] = (old, state_of(old, Fingerprints(), context))
         if notices:
             from . import build
