@@ -339,16 +339,11 @@ def save_to_preview(site: pathlib.Path, logs: pathlib.Path, repeats: int = 100) 
         before = path.read_text("utf-8")
         edit(path)
         assert path.read_text("utf-8") != before, f"the {kind} edit changed nothing"
-        holder = sample_next_worker(builder.process.pid)
         outcome, seconds = timed(builder.rebuild)
         # A procedure record and a data file: an update (a run in the worker).
         assert outcome == "update", (kind, outcome, builder.outcome)
-        results[kind] = {"seconds": round(seconds, 2), "kind": outcome, "edited": path.relative_to(site).as_posix()}
-        if outcome == "full":
-            results[kind]["peak_rss_mb"] = holder["sampler"].stop()
-        else:
-            results[kind]["written"] = builder.outcome.get("written")
-            results[kind]["worker_rss_mb"] = builder.ask("stats")["rss_mb"]
+        results[kind] = {"seconds": round(seconds, 2), "kind": outcome, "edited": path.relative_to(site).as_posix(),
+                         "written": builder.outcome.get("written"), "worker_rss_mb": builder.ask("stats")["rss_mb"]}
         builder.ask("wait-search")
     builder.stop()
     return results

@@ -31,6 +31,15 @@ def _kb(n_bytes) -> str:
     return "—" if n_bytes is None else f"{n_bytes / 1024:,.1f} KB"
 
 
+# The preview's kinds of edit (benchmarks/bench.py save_to_preview), in the order of the tables.
+PREVIEW_EDITS = (("article", "one article's body"), ("title", "an article's title"),
+                 ("summary", "an article's summary"), ("date", "an article's date"),
+                 ("tags", "an article's tags"), ("category", "an article's chuyên mục"),
+                 ("new_article", "a new article"), ("deleted_article", "that article deleted"),
+                 ("page_title", "a page's title"), ("procedure", "one procedure"),
+                 ("data", "a chuyên mục's description (data file)"), ("data_body", "a cơ quan's short name (data file)"))
+
+
 def markdown(results: dict) -> str:
     m = results["machine"]
     s = results["settings"]
@@ -127,13 +136,7 @@ def markdown(results: dict) -> str:
                 f"| none (first preview build) | full build | {p['first_build']['seconds']} s | "
                 f"{p['first_build']['peak_rss_mb']} MB | — |",
             ]
-            kinds = (("article", "one article's body"), ("title", "an article's title"),
-                     ("summary", "an article's summary"), ("date", "an article's date"),
-                     ("tags", "an article's tags"), ("category", "an article's chuyên mục"),
-                     ("new_article", "a new article"), ("deleted_article", "that article deleted"),
-                     ("page_title", "a page's title"), ("procedure", "one procedure"),
-                     ("data", "a chuyên mục's description (data file)"), ("data_body", "a cơ quan's short name (data file)"))
-            for kind, label in kinds:
+            for kind, label in PREVIEW_EDITS:
                 if kind not in p:
                     continue
                 row_ = p[kind]
@@ -241,14 +244,13 @@ def markdown(results: dict) -> str:
                   "Each time plus the 0.1 s the preview waits for the rest of a save (watchfiles). "
                   "Limit: 1 s for an article, a page or a procedure, 2 s for a data file.", "",
                   "| Edit | Limit | Measured | Files written | |", "|---|---:|---:|---:|---|"]
-        labels = dict(kinds)
-        for kind, label in kinds:
+        for kind, label in PREVIEW_EDITS:
             if kind not in p or kind == "article":
                 continue
             limit = 2.0 if kind.startswith("data") else 1.0
             seconds = round(p[kind]["seconds"] + 0.1, 2)
             written = p[kind].get("written")
-            lines.append(f"| {labels[kind]} | ≤ {limit} s | {seconds} s | "
+            lines.append(f"| {label} | ≤ {limit} s | {seconds} s | "
                          f"{'—' if written is None else format(written, ',')} | {_met(seconds <= limit)} |")
     if ref and "profile" in ref:
         pr = ref["profile"]

@@ -409,6 +409,15 @@ def _copy_state(attributes: dict) -> dict:
     return {key: (value.copy() if isinstance(value, (list, dict, set)) else value) for key, value in attributes.items()}
 
 
+def _take(target: dict, source: dict, keys) -> None:
+    """`target` gets the values of `keys` in `source`, and loses the keys `source` has not."""
+    for key in keys:
+        if key in source:
+            target[key] = source[key]
+        else:
+            target.pop(key, None)
+
+
 def _restore_state(item, kept: dict) -> None:
     item.__dict__.clear()
     item.__dict__.update(_copy_state(kept))
@@ -459,7 +468,7 @@ def _canonical(value):
     if value is None or isinstance(value, (str, int, float, bool, dt.date, dt.datetime, dt.time)):
         return value
     if isinstance(value, URLWrapper):  # Tag/Category equality is by slug only: compare the name too
-        return (type(value).__name__, value.name, value.slug, _canonical(value.__dict__.get("entry")))
+        return (type(value).__name__, value.name, value.slug)
     if isinstance(value, dict):
         return ("dict", tuple(sorted((str(k), _canonical(v)) for k, v in value.items())))
     if isinstance(value, (list, tuple)):
@@ -886,11 +895,7 @@ class Session:
             old.__dict__.update(new.__dict__)
         else:
             old._content = new._content
-            for key in changed:
-                if key in new.__dict__:
-                    old.__dict__[key] = new.__dict__[key]
-                else:
-                    del old.__dict__[key]
+            _take(old.__dict__, new.__dict__, changed)
         keys = set(self.tracker.readers.get(old.source_path, ()))
         if shown:
             keys |= self.outputs.showing(old)
@@ -911,11 +916,7 @@ class Session:
         read = self.pristine.pop(id(new), None)
         if read is not None:
             kept_reading = {**self.pristine[id(old)][1], "_content": new._content}
-            for key in changed:
-                if key in read[1]:
-                    kept_reading[key] = read[1][key]
-                else:
-                    kept_reading.pop(key, None)
+            _take(kept_reading, read[1], changed)
             self.pristine[id(old)] = (old, read[1] if draft else kept_reading)
         self.states[id(old)] = (old, state_of(old, Fingerprints(), context))
         if notices:

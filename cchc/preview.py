@@ -5,10 +5,11 @@ tab (livereload injects its small script into the pages it serves; the published
 A worker process keeps the last full build in memory (cchc.incremental). When the only change is
 the body of one article or page, the worker writes again just the files that show it (its page
 and the feeds it is in) and the tab reloads well under a second later, also with 5,000 articles.
-Header edits, new or deleted articles and pages, procedure records and the data files a plugin
-declares it reads in each run (cchc/updates.py) are updates too: the build runs again in the
-worker and writes only the files whose inputs changed. Any other change (other data files,
-photos, theme, code) gets a full build in a new worker process: a full build in a fresh process
+A title or a summary is taken the same way (the files that showed that article are written
+again). Other header edits, new or deleted articles and pages, procedure records and the data
+files (content/data/, and those a plugin declares it reads in each run: cchc/updates.py) are
+updates too: the build runs again in the worker and writes only the files whose inputs changed.
+Any other change (photos, theme, code) gets a full build in a new worker process: a full build in a fresh process
 keeps memory flat however long the preview runs, and takes changed theme or plugin code into
 account. Full builds, like `cchc build`, replace the output only when they succeed; an update with
 a mistake in it writes nothing. Either way the last good preview stays on screen while the terminal says what to fix.
