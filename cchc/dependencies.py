@@ -220,7 +220,9 @@ class Fingerprints:
         if isinstance(value, (list, tuple)):
             return (type(value).__name__, *[self.of(item) for item in value])
         if isinstance(value, dict):
-            return ("dict", *sorted(((repr(k), self.of(v)) for k, v in value.items()), key=lambda kv: kv[0]))
+            if all(type(key) is str for key in value):  # most are (metadata, contexts): no repr, no key function
+                return ("dict", *[(key, self.of(value[key])) for key in sorted(value)])
+            return ("dict-r", *sorted(((repr(k), self.of(v)) for k, v in value.items()), key=lambda kv: kv[0]))
         if isinstance(value, (set, frozenset)):
             return ("set", *sorted(repr(self.of(item)) for item in value))
         if isinstance(value, _OPAQUE) or callable(value) and not hasattr(value, "__dict__"):

@@ -437,3 +437,101 @@ def test_related_articles_with_the_same_score_and_date_are_in_path_order():
     first, b, c = tied("a.md", "x", "y"), tied("b.md", "y"), tied("c.md", "x")  # c shares x, seen first
     article_generator_finalized(types.SimpleNamespace(settings={"CCHC_RELATED_MAX": 5}, articles=[first, b, c]))
     assert [r.source_path for r in first.related] == ["b.md", "c.md"]
+
+
+def test_related_lists_after_random_edits_are_those_of_a_fresh_ranking():
+    """The preview ranks again only the articles that shared a feature with the edited one (before or
+    after the edit): after each random edit (tags, chuyên mục, date, a new or deleted article) every
+    list equals a ranking made from nothing. 900 articles, so a chuyên mục crosses the 400 members
+    above which a feature scores nothing."""
+    import datetime as dt
+    import random
+    import sys
+    import types
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from cchc_related import related
+
+    rnd = random.Random(16)
+
+    def tag(name):
+        return types.SimpleNamespace(slug=name)
+
+    def article(n):
+        return types.SimpleNamespace(
+            source_path=f"bai-{n:05d}.md", date=dt.datetime(2026, 1, 1) + dt.timedelta(hours=rnd.randrange(900)),
+            tags=[tag(f"the-{rnd.randrange(40)}") for _ in range(rnd.randrange(4))],
+            noi_dung=[types.SimpleNamespace(code=f"ND{rnd.randrange(4)}") for _ in range(rnd.randrange(2))],
+            category=types.SimpleNamespace(slug="tin-tuc" if n < 400 else rnd.choice(["thong-bao", "hoi-dap"])))
+
+    articles = [article(n) for n in range(900)]
+    crossing = articles[500]
+    generator = types.SimpleNamespace(settings={"CCHC_RELATED_MAX": 4})
+
+    def lists():
+        generator.articles = sorted(sorted(articles, key=lambda a: a.source_path), key=lambda a: a.date, reverse=True)
+        related.article_generator_finalized(generator)
+        return {a.source_path: [r.source_path for r in a.related] for a in generator.articles}
+
+    related._LAST.clear()
+    lists()
+    edits = []
+    for round_ in range(30):
+        kind = rnd.choice(["tags", "category", "date", "new", "deleted", "none"]) if round_ > 1 else "crossing"
+        chosen = rnd.choice(articles)
+        if kind == "crossing":
+            crossing.category = types.SimpleNamespace(slug="tin-tuc" if round_ == 0 else "hoi-dap")
+        elif kind == "tags":
+            chosen.tags = [tag(f"the-{rnd.randrange(40)}") for _ in range(rnd.randrange(4))]
+        elif kind == "category":
+            chosen.category = types.SimpleNamespace(slug=rnd.choice(["tin-tuc", "thong-bao", "hoi-dap"]))
+        elif kind == "date":
+            chosen.date = dt.datetime(2026, 1, 1) + dt.timedelta(hours=rnd.randrange(900))
+        elif kind == "new":
+            articles.append(article(1000 + round_))
+        elif kind == "deleted":
+            articles.remove(chosen)
+        edits.append(kind)
+        updated = lists()
+        related._LAST.clear()
+        assert updated == lists(), edits
+    assert {"tags", "category", "date", "new", "deleted"} <= set(edits)
+
+
+def test_an_address_is_worked_out_again_when_what_it_is_made_of_changes():
+    """cchc_urls keeps each address by its pattern and the values of the fields it names: a date at
+    the same instant in another time zone, a new date, slug or header value is another address;
+    a pattern naming the source path is left to Pelican."""
+    import datetime as dt
+    import sys
+    import zoneinfo
+
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    import cchc_urls
+
+    cchc_urls.register()
+    settings = dict(DEFAULT_CONFIG, ARTICLE_URL="{date:%Y/%m/%d-%Hh}/{co_quan}/{slug}/", PATH=str(ROOT),
+                    ARTICLE_SAVE_AS="{path}", DEFAULT_LANG="vi")
+    hanoi = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+
+    def article(when, slug="hop-dan", body="ubnd"):
+        return Article("<p>Nội dung</p>", metadata={"title": "Họp dân", "slug": slug, "date": when, "co_quan": body},
+                       settings=settings, source_path=str(ROOT / "content" / "articles" / f"{slug}.md"))
+
+    local = dt.datetime(2026, 3, 5, 7, 30, tzinfo=hanoi)
+    first, same_instant = article(local), article(local.astimezone(dt.timezone.utc))
+    assert first.url == "2026/03/05-07h/ubnd/hop-dan/"
+    assert same_instant.url == "2026/03/05-00h/ubnd/hop-dan/"
+    assert article(local).url == first.url
+    moved = article(local)
+    moved.date = local + dt.timedelta(days=1)
+    assert moved.url == "2026/03/06-07h/ubnd/hop-dan/"
+    assert article(local, slug="hop-to-dan-pho").url == "2026/03/05-07h/ubnd/hop-to-dan-pho/"
+    other = article(local)
+    other.metadata["co_quan"] = "mttq"
+    assert other.url == "2026/03/05-07h/mttq/hop-dan/"
+    assert first.save_as == "content/articles/hop-dan.md"
+    assert article(local, slug="hop-to-dan-pho").save_as == "content/articles/hop-to-dan-pho.md"

@@ -13,6 +13,7 @@ CCHC_PARALLEL_READING.
 """
 
 from pelican import signals
+from pelican.generators import ArticlesGenerator
 
 from cchc import state, updates
 
@@ -20,6 +21,8 @@ from . import checks, parallel, reader
 
 
 def register():
+    if not getattr(ArticlesGenerator._build_period_archives, "cchc", False):  # once per process
+        ArticlesGenerator._build_period_archives = checks.period_archives(ArticlesGenerator._build_period_archives)
     signals.initialized.connect(state.start)
     signals.readers_init.connect(reader.readers_init)
     signals.article_generator_init.connect(parallel.generator_init)

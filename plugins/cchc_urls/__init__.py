@@ -9,6 +9,9 @@ incremental update, cchc.incremental) keeps nothing and is worked out as before.
 each build every kept address is worked out again and compared (check_addresses).
 """
 
+import datetime as dt
+import string
+
 from pelican import signals
 from pelican.contents import Content
 
@@ -31,6 +34,71 @@ def _kept(name: str) -> property:
 
 
 _KEPT: list = []  # the objects of the current build, until check_addresses
+
+# An address by what it is made of: the pattern and the values of the fields it names. Before
+# keep_addresses, and in check_addresses, Pelican formats each address again (the generators ask
+# 20,000 times at the ward's full size), and the preview's every run asks for every item again: 2 s
+# of each run. Only strings and dates are taken (the key must hold all that formatting can show).
+_FIELDS: dict[str, tuple | None] = {}
+_MADE: dict[tuple, str] = {}
+_SPECIAL = {"path", "slug", "lang", "date", "author", "category"}
+
+
+def _fields(pattern: str):
+    names = _FIELDS.get(pattern, False)
+    if names is False:
+        try:
+            parts = [(field, spec) for _text, field, spec, _conversion in string.Formatter().parse(pattern)
+                     if field is not None]
+        except ValueError:
+            parts = [("", "")]
+        # only plain names: "{date:%Y}", not "{date.year}", "{metadata[x]}", "{}" or "{date:{spec}}"
+        plain = all(field.isidentifier() and "{" not in (spec or "") for field, spec in parts)
+        names = _FIELDS[pattern] = tuple(sorted({field for field, _spec in parts})) if plain else None
+    return names
+
+
+def _value(item, name):
+    """What Pelican's Content.url_format gives `name`, or _OTHER (not memoised)."""
+    if name == "slug":
+        value = getattr(item, "slug", "")
+    elif name == "lang":
+        value = getattr(item, "lang", "en")
+    elif name == "date":
+        value = getattr(item, "date", _OTHER)  # Pelican takes the time of the call
+    elif name == "category":
+        value = item.category.slug if hasattr(item, "category") else ""
+    elif name == "author":
+        value = item.author.slug if hasattr(item, "author") else ""
+    elif name == "path":
+        return _OTHER
+    else:
+        value = item.metadata.get(name, _OTHER)
+    if type(value) is str:
+        return value
+    if isinstance(value, (dt.date, dt.time)):  # datetime included; repr holds every field and the zone
+        return (type(value), repr(value))
+    return _OTHER
+
+
+_OTHER = object()
+
+
+def _expand_settings(pelican_expand):
+    def expand(self, key, klass=None):
+        pattern = self.settings.get(f"{klass or type(self).__name__}_{key}".upper())
+        names = _fields(pattern) if type(pattern) is str else None
+        if names is not None:
+            made = (pattern, *(_value(self, name) for name in names))
+            if _OTHER not in made:
+                found = _MADE.get(made)
+                if found is None:
+                    found = _MADE[made] = pelican_expand(self, key, klass)
+                return found
+        return pelican_expand(self, key, klass)
+
+    expand.pelican = pelican_expand
+    return expand
 
 
 def keep_addresses(generators):
@@ -62,6 +130,7 @@ def register():
     if not hasattr(Content.url.fget, "computed"):  # once per process
         Content.url = _kept("url")
         Content.save_as = _kept("save_as")
+        Content._expand_settings = _expand_settings(Content._expand_settings)
     signals.all_generators_finalized.connect(keep_addresses)
     signals.finalized.connect(check_addresses)
     updates.declare(keep_addresses, updates.HEADERS)  # slugs and dates
