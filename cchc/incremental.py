@@ -153,6 +153,7 @@ class Outputs:
         self.produced: set[str] = set()
         self.rendered: list[str] = []
         self.known: set[int] = set()         # ids of the items whose state is compared between runs
+        self.files: dict[str, tuple] = {}    # a file a plugin wrote itself → (its inputs' fingerprint, item ids)
 
     def begin(self, reusing: bool, changed: set[int] = frozenset()) -> None:
         from .dependencies import Fingerprints
@@ -165,7 +166,7 @@ class Outputs:
         # A run's earlier bytes of each file it writes or removes, and its records, put back when
         # the run ends with a problem (nothing an editor's mistake makes stays in the output).
         self.backups: dict[str, bytes | None] = {}
-        self.records_before = (dict(self.records), dict(self.keys)) if reusing else None
+        self.records_before = (dict(self.records), dict(self.keys), dict(self.files)) if reusing else None
 
     def back_up(self, path: str) -> None:
         if self.records_before is not None and path not in self.backups:
@@ -187,7 +188,7 @@ class Outputs:
                 with open(path, "wb") as handle:
                     handle.write(data)
         if self.records_before is not None:
-            for kept, before in zip((self.records, self.keys), self.records_before):
+            for kept, before in zip((self.records, self.keys, self.files), self.records_before):
                 kept.clear()
                 kept.update(before)
         self.backups = {}
@@ -218,6 +219,16 @@ class Outputs:
         of = self.prints.of
         return all(of(localcontext.get(name, _MISSING)) == print_ for name, print_ in old[3])
 
+    def made_from(self, path: str, inputs: tuple) -> bool:
+        """cchc.updates.unchanged: True when the last run made `path` (a file a plugin writes itself)
+        from the same inputs, and it is still there."""
+        key = os.path.normpath(path)
+        print_ = self.prints.of(inputs)
+        old = self.files.get(key)
+        self.files[key] = (print_, frozenset(_entities(print_)))
+        return (self.reusing and old is not None and old[0] == print_ and old[1] <= self.known
+                and self.changed.isdisjoint(old[1]) and os.path.exists(key))
+
     def _data(self, context):
         """The data files' fingerprint (for the pages that read their entries), once per run."""
         if self.data_print is None:
@@ -247,6 +258,19 @@ class Outputs:
 
 
 _MISSING = ("missing",)  # a name the render looked up that is not in the context
+
+
+def _entities(print_):
+    """The ids of the articles and pages in a fingerprint (cchc.dependencies: ("entity", id))."""
+    found, todo = [], [print_]
+    while todo:
+        value = todo.pop()
+        if type(value) is tuple:
+            if len(value) == 2 and value[0] == "entity":
+                found.append(value[1])
+            else:
+                todo.extend(value)
+    return found
 
 
 def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
@@ -581,7 +605,7 @@ class Session:
     def build(self) -> bool:
         from pelican import Pelican, signals
 
-        from . import build
+        from . import build, updates
 
         session = self
 
@@ -605,8 +629,9 @@ class Session:
         if self.cache:
             override["CACHE_PATH"] = str(self.cache)
         built_in = []
-        settings = build.build_and_swap(self.output, False, override, pelican_class=KeepingPelican,
-                                        after_build=built_in.append)
+        with updates.judging(self.outputs.made_from):
+            settings = build.build_and_swap(self.output, False, override, pelican_class=KeepingPelican,
+                                            after_build=built_in.append)
         if settings is None:
             return False
         build.print_notices(settings)
@@ -758,7 +783,8 @@ class Session:
             # The files this run no longer writes (a deleted article's page) go before the finalized
             # handlers, which read the output as a full build leaves it (the sitemap lists its pages).
             signals.finalized.send = functools.partial(self._remove_then_send, signals.finalized.send)
-            with updates.rerun(everything=self.reread_all), updates.listening(self.outputs.back_up):
+            with updates.rerun(everything=self.reread_all), updates.listening(self.outputs.back_up), \
+                    updates.judging(self.outputs.made_from):
                 self.pelican.run()
         except ContentError as error:
             self.outputs.put_back()
@@ -831,7 +857,7 @@ class Session:
         moved = {os.path.join(output, os.path.relpath(page, built_in)): source for page, source in written.items()}
         written.clear()
         written.update(moved)
-        for records in (self.outputs.records, self.outputs.keys):
+        for records in (self.outputs.records, self.outputs.keys, self.outputs.files):
             moved_records = {os.path.join(output, os.path.relpath(page, built_in)): value for page, value in records.items()}
             records.clear()
             records.update(moved_records)

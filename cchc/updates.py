@@ -191,3 +191,28 @@ class listening:
     def __exit__(self, *exc):
         _BEFORE_WRITING.remove(self.listener)
         return False
+
+
+# A file a plugin writes itself can be left as it is by a run of the preview when it is made from
+# the same inputs as in the last run: the preview compares them as it compares a page's (articles
+# and pages by identity and by what changed in them, everything else by value).
+_JUDGES: list[Callable] = []
+
+
+def unchanged(path: str, *inputs) -> bool:
+    """Call before making `path` from `inputs` (everything the file is made of): True in a run of
+    the preview when the last run made it from the same inputs; leave the file as it is then.
+    Outside the preview's runs, always False."""
+    return bool(_JUDGES) and _JUDGES[-1](path, inputs)
+
+
+class judging:
+    def __init__(self, judge: Callable):
+        self.judge = judge
+
+    def __enter__(self):
+        _JUDGES.append(self.judge)
+
+    def __exit__(self, *exc):
+        _JUDGES.remove(self.judge)
+        return False

@@ -182,9 +182,12 @@ class PlanGenerator(Generator):
         from cchc.report_docx import write_docx
 
         path = os.path.join(self.output_path, page.files["docx"])
+        site = state.of(self.settings).site
+        if updates.unchanged(path, page.report, site):  # 0.2 s a report at 5,000 articles
+            return
         os.makedirs(os.path.dirname(path), exist_ok=True)
         updates.before_writing(path)
-        write_docx(report, state.of(self.settings).site, path)
+        write_docx(report, site, path)
 
     def _write_exports(self):
         view, siteurl, site = self.plan, self.settings["SITEURL"], state.of(self.settings).site
