@@ -204,6 +204,11 @@ class Fingerprints:
         self.memo[key] = (value, result)
         return result
 
+    def adopt(self, value, print_) -> None:
+        """`print_` (equal to value's fingerprint) is value's fingerprint from now on."""
+        if not isinstance(value, _PLAIN):
+            self.memo[id(value)] = (value, print_)
+
     def _compute(self, value):
         # The settings (and the build's state in them) are the same for the whole preview session:
         # a settings or code change starts a new worker.
