@@ -24,6 +24,7 @@ This module imports nothing from the project, so any plugin can import it.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 HEADERS = "headers"
@@ -181,16 +182,18 @@ def before_writing(path: str) -> None:
         listener(path)
 
 
-class listening:
-    def __init__(self, listener: Callable):
-        self.listener = listener
+def listening(listener: Callable):
+    """While the preview runs the build: listener(path) before each file a plugin writes itself."""
+    return _registered(_BEFORE_WRITING, listener)
 
-    def __enter__(self):
-        _BEFORE_WRITING.append(self.listener)
 
-    def __exit__(self, *exc):
-        _BEFORE_WRITING.remove(self.listener)
-        return False
+@contextlib.contextmanager
+def _registered(registry: list, function: Callable):
+    registry.append(function)
+    try:
+        yield
+    finally:
+        registry.remove(function)
 
 
 # A file a plugin writes itself can be left as it is by a run of the preview when it is made from
@@ -206,13 +209,6 @@ def unchanged(path: str, *inputs) -> bool:
     return bool(_JUDGES) and _JUDGES[-1](path, inputs)
 
 
-class judging:
-    def __init__(self, judge: Callable):
-        self.judge = judge
-
-    def __enter__(self):
-        _JUDGES.append(self.judge)
-
-    def __exit__(self, *exc):
-        _JUDGES.remove(self.judge)
-        return False
+def judging(judge: Callable):
+    """While the preview runs the build: judge(path, inputs) answers `unchanged`."""
+    return _registered(_JUDGES, judge)
