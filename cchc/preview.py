@@ -125,24 +125,36 @@ class Builder:
         if not changed and code == self.code and self.process is not None:
             self.last = "unchanged"
             return self.last
-        if self.process is not None and code == self.code and all(
-                pathlib.Path(p).suffix in TEXT_SUFFIXES for p in changed):
-            try:
-                outcome = self.ask("update", changed)
-            except (EOFError, OSError):
-                outcome = {"kind": "full", "reason": "tiến trình dựng trang đã dừng"}
-            self.outcome = outcome
-            if outcome["kind"] == "done":
-                self.files = files
-                self.last = "update"
-                return self.last
-            if outcome["kind"] == "problems":
-                self.files = files  # the next save of the file is compared with this one
-                self.last = "problems"
-                return self.last
-            print(f"Dựng lại toàn bộ ({outcome['reason']}).", flush=True)
+        if self.process is not None:
+            reason = self._full_without_asking(changed, code)
+            if reason is None:
+                try:
+                    outcome = self.ask("update", changed)
+                except (EOFError, OSError):
+                    outcome = {"kind": "full", "reason": "tiến trình dựng trang đã dừng"}
+                self.outcome = outcome
+                if outcome["kind"] == "done":
+                    self.files = files
+                    self.last = "update"
+                    return self.last
+                if outcome["kind"] == "problems":
+                    self.files = files  # the next save of the file is compared with this one
+                    self.last = "problems"
+                    return self.last
+                reason = outcome["reason"]
+            print(f"Dựng lại toàn bộ ({reason}).", flush=True)
         self.start()
         return self.last
+
+    def _full_without_asking(self, changed, code) -> str | None:
+        """Why the save needs a full build in a new process before asking the worker, or None."""
+        if code != self.code:
+            return "mã, giao diện hoặc cấu hình đã đổi"
+        others = sorted(p for p in changed if pathlib.Path(p).suffix not in TEXT_SUFFIXES)
+        if others:
+            first = os.path.relpath(others[0], self.content)
+            return f"ảnh, âm thanh hoặc tệp khác: {first}" + (f" và {len(others) - 1} tệp khác" if len(others) > 1 else "")
+        return None
 
 
 def save_watcher(on_save):

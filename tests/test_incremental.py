@@ -344,7 +344,7 @@ def test_a_broken_link_in_a_new_article_writes_nothing_and_the_fix_is_an_update(
     assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
 
 
-def test_new_and_deleted_articles_are_updates_and_a_photo_a_full_build(preview):
+def test_new_and_deleted_articles_are_updates_and_a_photo_a_full_build(preview, capsys):
     new = preview.content / "articles" / "2026" / "bai-moi-them.md"
     source = preview.content / "articles" / "2026" / "thanh-toan-truc-tuyen-le-phi-ho-tich.md"
     new.write_text(source.read_text("utf-8").replace("Title: ", "Title: Bản mới: ", 1), "utf-8")
@@ -355,7 +355,10 @@ def test_new_and_deleted_articles_are_updates_and_a_photo_a_full_build(preview):
     assert not list(preview.output.glob("tin-tuc/*/*/bai-moi-them/index.html"))
     photo = sorted((preview.content / "images").rglob("*.jpg"))[0]
     shutil.copy(photo, photo.with_name("anh-moi-them.jpg"))
+    capsys.readouterr()
     assert preview.rebuild() == "full"
+    added = photo.with_name("anh-moi-them.jpg").relative_to(preview.content)
+    assert f"Dựng lại toàn bộ (ảnh, âm thanh hoặc tệp khác: {added})." in capsys.readouterr().out  # says why
 
 
 def data_edits(rng: random.Random, content: pathlib.Path):
