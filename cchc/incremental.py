@@ -617,6 +617,7 @@ class Session:
         # and each run makes as many again: with Python's default threshold (a young collection
         # every 700 allocations) the collector took a fifth of a run.
         gc.set_threshold(*GC_THRESHOLDS)
+        self.ran = True                         # a build ran since the last tidy()
 
     # -- full build --------------------------------------------------------------------------------
 
@@ -794,7 +795,7 @@ class Session:
 
         settings = self.pelican.settings
         state.of(settings).new_run()
-        self.stale = True
+        self.stale = self.ran = True
         self.tracker.output_phase = False  # bodies read before writing (checks) are no page's: see _get_writer
         Readers.read_file = reusing_read_file
         try:
@@ -848,11 +849,15 @@ class Session:
         self._schedule_search()
         return Outcome(DONE, written=len(self.outputs.rendered))
 
-    @staticmethod
-    def tidy() -> None:
-        """Frees what the last run left (cycles included) and gives it back to the system (glibc
-        keeps freed heap otherwise): the worker lives as long as the preview, and a run after a data
-        file's edit reads every item again. The worker does this after answering, not in the run."""
+    def tidy(self) -> None:
+        """After a run of the build (not after the in-place updates, which leave little): frees what
+        it left, cycles included, and gives it back to the system (glibc keeps freed heap otherwise).
+        The worker lives as long as the preview, and a run after a data file's edit reads every item
+        again. The worker does this after answering, not in the run; a full collection takes 0.5 s
+        at 5,000 articles, which after every update made the next one wait."""
+        if not self.ran:
+            return
+        self.ran = False
         gc.collect()
         try:
             import ctypes
