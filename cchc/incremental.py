@@ -585,7 +585,7 @@ class Outcome:
 
 # Allocations between two collections of young objects, young collections between two of the
 # middle generation, and those between two full ones (Python's defaults: 700, 10, 10). The worker
-# collects everything after answering each save (Session.tidy).
+# collects everything after answering each run of the build (Session.tidy).
 GC_THRESHOLDS = (50_000, 20, 100)
 
 

@@ -62,10 +62,11 @@ def article_generator_finalized(generator):
     for k, j in enumerate(order):
         place[j] = k
     index = _index(features)
+    position = {path: n for n, path in enumerate(paths)}
+    now = dict(zip(paths, features))
 
-    todo = _changed(paths, features, limit, index)
+    todo = _changed(paths, position, now, limit, index)
     last_ranked = _LAST.get("ranked", {})
-    by_path = dict(zip(paths, range(len(articles))))
     ranked = {}
     for n, article in enumerate(articles):
         path = paths[n]
@@ -74,27 +75,26 @@ def article_generator_finalized(generator):
             ranked[path] = [paths[j] for j in positions]
         else:
             ranked[path] = last_ranked[path]
-            positions = [by_path[p] for p in ranked[path]]
+            positions = [position[p] for p in ranked[path]]
         article.related = [articles[j] for j in positions]
     _LAST.clear()
-    _LAST.update(limit=limit, paths=paths, features=dict(zip(paths, features)), ranked=ranked,
+    _LAST.update(limit=limit, paths=paths, features=now, ranked=ranked,
                  sizes={feature: len(members) for feature, members in index.items()})
 
 
-def _changed(paths: list, features: list, limit: int, index: dict) -> set[int] | None:
+def _changed(paths: list, position: dict, now: dict, limit: int, index: dict) -> set[int] | None:
     """The positions of the articles whose related list may differ from the last answer, or None:
-    every one (first run, another limit, or the articles in another order)."""
-    if not _LAST or _LAST["limit"] != limit or len(set(paths)) != len(paths):
+    every one (first run, another limit, or the articles in another order). position: path → place
+    in `paths`; now: path → its features."""
+    if not _LAST or _LAST["limit"] != limit or len(position) != len(paths):
         return None
     before = _LAST["features"]
-    now = dict(zip(paths, features))
     changed = {path for path in paths if before.get(path) != now[path]} | (before.keys() - now.keys())
     if not changed:
         return set()
     # Every other article keeps its place relative to the others (dates and paths are the same).
     if [p for p in _LAST["paths"] if p not in changed] != [p for p in paths if p not in changed]:
         return None
-    position = {path: n for n, path in enumerate(paths)}
     todo = {position[path] for path in changed if path in position}
     for path in changed:
         for side in (before, now):
