@@ -226,9 +226,12 @@ def search_terms(*texts: str) -> str:
     return " ".join(w for w in words if w)
 
 
+@lru_cache(maxsize=65536)
 def spelling_key(text: str) -> str:
     """Equal for the same word written with old or new tone placement ("hoà"/"hòa", "thuỷ"/"thủy")
-    or in other letter case, different for different words that fold alike ("hòa"/"hóa")."""
+    or in other letter case, different for different words that fold alike ("hòa"/"hóa").
+    Kept per text: every build and preview run asks it for each tag of each article (12,000 at
+    the ward's full size) and there are a few hundred different tags."""
     words = []
     for word in unicodedata.normalize("NFD", normalize_line(text).casefold()).split():
         tones = "".join(c for c in word if c in _TONE_MARKS)

@@ -323,7 +323,7 @@ class MenuCategory:
 
 
 class Members(list):
-    """A chuyên mục's or a tag's articles, answering `in` from their identities. Pelican's
+    """A chuyên mục's, a tag's or an author's articles, answering `in` from their identities. Pelican's
     generate_tags and generate_categories ask, for every article of the site, whether it is in the
     list (articles have no __eq__, so a list compares identities one by one): 5,000 × 5,000 at the
     ward's full size, 2–3 s of every build and of every preview run."""
@@ -361,6 +361,11 @@ def article_generator_finalized(generator):
     generator.categories.sort(key=lambda item: position.get(item[0].slug, len(position)))
     generator.context["categories"] = generator.categories
     generator.tags = {tag: Members(articles) for tag, articles in generator.tags.items()}
+    # Pelican's generate_authors asks the same of the author's list, although no author page is
+    # written (AUTHOR_SAVE_AS is empty): every article is the ward's.
+    generator.authors = [(author, Members(articles)) for author, articles in generator.authors]
+    if "authors" in generator.context:
+        generator.context["authors"] = generator.authors
     generator.context["tags"] = [(tag, generator.tags[tag]) for tag, _articles in generator.context["tags"]]
     # The menu of every page names the chuyên mục only: a page that showed `categories` (each with
     # its articles, and the data file's description) would depend on every article and on every

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from xml.sax.saxutils import escape
 
 from cchc import updates, vn
@@ -41,24 +42,41 @@ def content_written(path, context):
             return
 
 
+def _pages(out: str):
+    """(full path, path from `out` with "/") of every .html file under `out`, as os.walk finds them
+    (symlinked folders not entered). Written for speed, as the checks below: the preview runs this
+    after every save, over 9,000 folders at the ward's full size (os.walk and relpath took 0.6 s)."""
+    folders = [(out, "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    if not entry.is_symlink():
+                        folders.append((entry.path, prefix + entry.name + "/"))
+                elif entry.name.endswith(".html"):
+                    yield entry.path, prefix + entry.name
+
+
+def _excluded(patterns):
+    """One expression for all of CCHC_SITEMAP_EXCLUDE's patterns (fnmatch's), or None."""
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{fnmatch.translate(os.path.normcase(p))})" for p in patterns))
+
+
 def finalized(pelican):
     settings, out = pelican.settings, pelican.output_path
     siteurl = settings["SITEURL"].rstrip("/")
-    excluded = settings["CCHC_SITEMAP_EXCLUDE"]
+    excluded = _excluded(settings["CCHC_SITEMAP_EXCLUDE"])
     entries = []
-    for folder, dirs, files in os.walk(out):
-        dirs.sort()
-        for name in sorted(files):
-            if not name.endswith(".html"):
-                continue
-            full = os.path.join(folder, name)
-            rel = os.path.relpath(full, out).replace(os.sep, "/")
-            if any(fnmatch.fnmatch(rel, pattern) for pattern in excluded):
-                continue
-            if _noindex(full):
-                continue  # e.g. the pages left at old addresses (cchc_redirects)
-            url = rel[: -len("index.html")] if rel.endswith("index.html") else rel
-            entries.append((url, _DATES.get(os.path.normpath(full))))
+    for full, rel in _pages(out):
+        if excluded is not None and excluded.match(os.path.normcase(rel)):
+            continue
+        if _noindex(full):
+            continue  # e.g. the pages left at old addresses (cchc_redirects)
+        url = rel[: -len("index.html")] if rel.endswith("index.html") else rel
+        entries.append((url, _DATES.get(os.path.normpath(full))))
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for url, lastmod in sorted(entries):
