@@ -44,6 +44,10 @@ class Entry:
     source: str
     line: int
 
+    # Made once for each reading of the data files and never changed after (a data file's edit
+    # makes new entries): cchc.dependencies compares them by identity between two runs.
+    _cchc_unchanging = True
+
     def line_of(self, field: str) -> int:
         """Line of one field of this entry in its data file (the entry's first line if absent)."""
         return self.fields.get("__lines__", {}).get(field, self.line)

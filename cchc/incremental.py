@@ -503,6 +503,13 @@ def _items(generators):
             yield from getattr(generator, attr, [])
 
 
+def _state(item, prints, context) -> tuple:
+    """What a later run compares an item with (_Pending): (item, its state, its snapshot)."""
+    from .dependencies import snapshot, state_of
+
+    return item, state_of(item, prints, context), snapshot(item)
+
+
 class _Pending(set):
     """The ids of the items that changed since the last run, worked out on first use (after
     every generator and handler of the new run finished, before the first page is written)."""
@@ -510,18 +517,33 @@ class _Pending(set):
     def __init__(self, session, before: dict):
         super().__init__()
         self.session, self.before, self.ready = session, before, False
-        self.states = None  # id → (item, state) of every item of the new run, kept for the next one
+        self.states = None  # id → (item, state, snapshot) of every item of the new run, kept for the next one
 
     def _work_out(self):
-        from .dependencies import Fingerprints, state_of
+        from .dependencies import Fingerprints, links_of, same_objects
 
         self.ready = True
         generators = self.session.generators
         context = generators[0].context
         prints = Fingerprints()
-        self.states = {id(item): (item, state_of(item, prints, context)) for item in _items(generators)}
-        for key, (_item, before) in self.before.items():
-            if key not in self.states or self.states[key][1] != before:
+        self.states = states = {}
+        before = self.before
+        for item in _items(generators):
+            key = id(item)
+            old = before.get(key)
+            # An item whose attributes are the objects they were (most of them): the last state
+            # stands, found without working it out (cchc.dependencies.same_objects), with the
+            # addresses its {filename} links point to now.
+            if old is not None and old[0] is item and same_objects(item, old[2]):
+                links = links_of(item, context)
+                if not links or old[1][-len(links):] == links:
+                    states[key] = old
+                else:
+                    states[key] = (item, old[1][:-len(links)] + links, old[2])
+            else:
+                states[key] = _state(item, prints, context)
+        for key, (_item, state, _kept) in before.items():
+            if key not in states or states[key][1] != state:
                 self.add(key)
 
     def isdisjoint(self, other):
@@ -600,7 +622,7 @@ class Session:
         self.outputs = Outputs()
         install(self.tracker, self.outputs)
         self.pristine = {}                      # id → (item, its attributes as read, before any handler)
-        self.states = {}                        # id → (item, cchc.dependencies.state_of at the end of the last run)
+        self.states = {}                        # id → (item, state, snapshot) at the end of the last run (_state)
         self.stale = False                      # a run stopped half-way: the next update is a run too
         self.reread_all = False                 # a data file changed: the next run reads everything again
         self.generators = None
@@ -670,7 +692,7 @@ class Session:
         return True
 
     def _index_items(self) -> None:
-        from .dependencies import Fingerprints, state_of
+        from .dependencies import Fingerprints
 
         self.context = self.generators[0].context
         self.by_source = {}
@@ -685,7 +707,7 @@ class Session:
             self.states = worked_out
         else:
             prints = Fingerprints()
-            self.states = {id(item): (item, state_of(item, prints, self.context)) for item in _items(self.generators)}
+            self.states = {id(item): _state(item, prints, self.context) for item in _items(self.generators)}
         self.outputs.known = set(self.states)
         alive = set(self.states)
         self.pristine = {key: value for key, value in self.pristine.items() if key in alive}
@@ -1039,14 +1061,14 @@ class Session:
             print(str(ContentError(broken)), file=sys.stderr, flush=True)
             return Outcome(PROBLEMS, "liên kết hỏng")
         # What a later run compares: this item as read now, and as its pages show it now.
-        from .dependencies import Fingerprints, state_of
+        from .dependencies import Fingerprints
 
         read = self.pristine.pop(id(new), None)
         if read is not None:
             kept_reading = {**self.pristine[id(old)][1], "_content": new._content}
             _take(kept_reading, read[1], changed)
             self.pristine[id(old)] = (old, read[1] if draft else kept_reading)
-        self.states[id(old)] = (old, state_of(old, Fingerprints(), context))
+        self.states[id(old)] = _state(old, Fingerprints(), context)
         if notices:
             from . import build
 
