@@ -338,15 +338,19 @@ class Members(list):
 def period_archives(build):
     """Pelican's ArticlesGenerator._build_period_archives, each archive's articles found by identity.
     Pelican keeps those articles of the site that are `in` the period's list, one by one: 5,000
-    articles × a year's 1,500 at the ward's full size, about 1 s of every build and preview run.
+    articles × a year's 1,500 at the ward's full size, about 1 s of every build and preview run
+    (and 0.15 s still when each of 129 archives looked at all 5,000 articles by identity).
     Pelican has no setting for it; the grouping, names and addresses stay Pelican's own."""
 
     def _build_period_archives(self, sorted_articles, articles, settings):
         archives = build(self, sorted_articles, [], settings)
+        # Each archive's articles in the order of `articles`, as Pelican keeps them: its own
+        # articles (`dates`, the same ones) sorted by their place there.
+        place = {id(item): n for n, item in enumerate(articles)}
         for granularity in archives.values():
             for archive in granularity:
-                ids = {id(item) for item in archive["dates"]}
-                archive["articles"] = [item for item in articles if id(item) in ids]
+                archive["articles"] = sorted((item for item in archive["dates"] if id(item) in place),
+                                             key=lambda item: place[id(item)])
         return archives
 
     _build_period_archives.cchc = True
