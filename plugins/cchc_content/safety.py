@@ -11,6 +11,7 @@ import html
 import json
 import os
 import re
+import weakref
 from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup
@@ -67,6 +68,27 @@ PROCEDURE_IDS = {"noi-dung-chinh", "tom-tat", "cach-thuc", "trinh-tu", "ho-so", 
                  "lich-su", "ghi-chu", "nguyen-van", "cc-procedure-title"}
 
 
+# What the two expressions below find in a text, by item while its text is the same string: the
+# preview runs the build again after each save and most texts are the last run's.
+_FOUND: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _links_in(item) -> tuple[list, list]:
+    """(#anchors linked on the same page, (kind, value) of each {filename}/{static}/{attach} link)."""
+    content = item._content or ""
+    found = _FOUND.get(item)
+    if found is not None and found[0] is content:
+        return found[1], found[2]
+    # Most texts have neither kind of link: what each expression needs is looked for first (in C:
+    # the two expressions over every text were 1 s of each build at the ward's full size).
+    same_page = 'href="#' in content or "href='#" in content
+    intrasite = '="{' in content or "='{" in content
+    anchors = [match["id"] for match in _SAME_PAGE.finditer(content)] if same_page else []
+    links = [(match["what"], match["value"]) for match in _INTRASITE.finditer(content)] if intrasite else []
+    _FOUND[item] = (content, anchors, links)
+    return anchors, links
+
+
 def check_links(items, context, report):
     """{filename} links name an article or page of the site, and every #anchor exists."""
     root = os.path.realpath(context["PATH"])
@@ -83,26 +105,22 @@ def check_links(items, context, report):
         return ids[id(target)]
 
     for item in items:
-        content = item._content or ""
-        # Most texts have neither kind of link: what each expression needs is looked for first (in C:
-        # the two expressions over every text were 1 s of each build at the ward's full size).
-        same_page = 'href="#' in content or "href='#" in content
-        intrasite = '="{' in content or "='{" in content
-        for match in _SAME_PAGE.finditer(content) if same_page else ():
-            if match["id"] not in ids_of(item):
-                _report_link(item, f"#{match['id']}", "không có mục (tiêu đề) nào mang tên này trong bài.", report)
-        for match in _INTRASITE.finditer(content) if intrasite else ():
-            value = html.unescape(match["value"])
+        anchors, links = _links_in(item)
+        for anchor in anchors:
+            if anchor not in ids_of(item):
+                _report_link(item, f"#{anchor}", "không có mục (tiêu đề) nào mang tên này trong bài.", report)
+        for what, written_value in links:
+            if what != "filename":
+                continue  # files were checked while reading (check_file_links)
+            value = html.unescape(written_value)
             path, _, fragment = value.partition("#")
             path = path.split("?")[0]
-            written = "{" + match["what"] + "}" + value
+            written = "{" + what + "}" + value
             if path.startswith("/"):
                 full = os.path.normpath(os.path.join(root, path.lstrip("/")))
             else:
                 full = os.path.normpath(os.path.join(os.path.dirname(os.path.realpath(item.source_path)), path))
             rel = os.path.relpath(full, root).replace(os.sep, "/")
-            if match["what"] != "filename":
-                continue  # files were checked while reading (check_file_links)
             if path.startswith("/" + procedures.LINK):  # {thu-tuc} links: checked by cchc_procedures
                 target = generated.get(path.lstrip("/"))
                 if target is None:
