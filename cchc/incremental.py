@@ -886,9 +886,8 @@ class Session:
         # listings and the home page may link to pages a site does not have yet (the menu's).
         broken = broken_links(str(self.output), self.siteurl, {p: written[p] for p in rendered if p in written})
         if not broken:
-            for page in rendered:
-                if os.path.exists(page):
-                    self._set_fragment_links(page, fragment_targets(page, str(self.output), self.siteurl))
+            for page, targets in fragment_targets(rendered, str(self.output), self.siteurl):
+                self._set_fragment_links(page, targets)
         if broken:
             # What the last good run wrote goes back, with what it knew of each item: the next
             # run (the editor's fix) compares with that.
@@ -949,9 +948,9 @@ class Session:
     def _index_fragment_links(self) -> None:
         from .linkcheck import fragment_targets
 
-        for page in state.of(self.context).written:
-            if page.endswith(".html") and os.path.exists(page):
-                self._set_fragment_links(page, fragment_targets(page, str(self.output), self.siteurl))
+        pages = [page for page in state.of(self.context).written if page.endswith(".html")]
+        for page, targets in fragment_targets(pages, str(self.output), self.siteurl):
+            self._set_fragment_links(page, targets)
 
     def _set_fragment_links(self, page: str, targets: set[str]) -> None:
         for target in self.fragment_links.get(page, ()):
@@ -1100,7 +1099,8 @@ class Session:
         pages |= {path for path, key in self.outputs.keys.items() if key in keys and path.endswith(".html")}
         broken = broken_links(str(self.output), self.siteurl, {p: written[p] for p in pages if p in written})
         if not broken:
-            self._set_fragment_links(page, fragment_targets(page, str(self.output), self.siteurl))
+            for page, targets in fragment_targets([page], str(self.output), self.siteurl):
+                self._set_fragment_links(page, targets)
         return broken
 
     # -- search index ---------------------------------------------------------------------------------

@@ -131,13 +131,18 @@ def broken_links(output: str, siteurl: str, written: dict[str, str]) -> list[Pro
     return problems
 
 
-def fragment_targets(page: str, output: str, siteurl: str) -> set[str]:
-    """The built pages a page links to with a #fragment: when one of them changes, the links of
-    this page must be checked again (used by the incremental preview, cchc.incremental)."""
-    with open(page, encoding="utf-8") as handle:
-        text = handle.read()
-    return {os.path.normpath(target) for _url, target, fragment in _targets(text, page, _Resolver(output, siteurl))
-            if fragment and target != page}
+def fragment_targets(pages, output: str, siteurl: str) -> Iterator[tuple[str, set[str]]]:
+    """(page, the built pages it links to with a #fragment) for each of `pages` that exists: when
+    one of those changes, the links of the page must be checked again (used by the incremental
+    preview, cchc.incremental). One resolver for all of them: the pages repeat the same links."""
+    resolve = _Resolver(output, siteurl)
+    for page in pages:
+        if not os.path.exists(page):
+            continue
+        with open(page, encoding="utf-8") as handle:
+            text = handle.read()
+        yield page, {os.path.normpath(target) for _url, target, fragment in _targets(text, page, resolve)
+                     if fragment and target != page}
 
 
 def _problem(source_path: str, url: str, message: str) -> Problem:
