@@ -198,8 +198,13 @@ class Outputs:
     # output_file…) and the context's, shared by every page a generator writes (SITEURL, menus,
     # the lists of all articles…). The shared ones are compared once per run for each set of names.
 
+    @staticmethod
+    def _values(names: tuple, context) -> tuple:
+        """The context's values of `names` (_MISSING for a name it lacks), looked up in C: once per page."""
+        return tuple(map(context.get, names, itertools.repeat(_MISSING, len(names))))
+
     def _shared(self, names: tuple, context) -> tuple:
-        values = tuple(map(context.get, names, itertools.repeat(_MISSING, len(names))))  # (in C: once per page)
+        values = self._values(names, context)
         key = (names, tuple(map(id, values)))
         found = self.shared_prints.get(key)
         if found is None:
@@ -236,7 +241,7 @@ class Outputs:
     # paginator), which was compared element by element on each page (0.9 s of each run).
 
     def _adopt_shared(self, names: tuple, context, print_: tuple) -> None:
-        values = tuple(map(context.get, names, itertools.repeat(_MISSING, len(names))))
+        values = self._values(names, context)
         self.shared_prints[(names, tuple(map(id, values)))] = (values, print_)
         for value, value_print in zip(values, print_):
             self.prints.adopt(value, value_print)
@@ -630,7 +635,7 @@ class Session:
         self.pelican = None
         self.fragment_links = {}               # built page → pages it links to with #anchors
         self.realpaths = {}                     # a source's path as Pelican names it → os.path.realpath (_real)
-        self.static_links = {}                  # id → (item, its text, its path, the files it links to) (_rerun)
+        self.static_links = weakref.WeakKeyDictionary()  # item → (its text, its path, the files it links to) (_rerun)
         self.fragment_sources = defaultdict(set)  # built page → pages that link to its #anchors
         self._search_lock = threading.Lock()
         self._search_dirty = False
@@ -712,13 +717,12 @@ class Session:
         self.outputs.known = set(self.states)
         alive = set(self.states)
         self.pristine = {key: value for key, value in self.pristine.items() if key in alive}
-        self.static_links = {key: value for key, value in self.static_links.items() if key in alive}
 
     def _real(self, path: str) -> str:
         """os.path.realpath of a source, kept between runs: each run asks it twice for every item
         (0.4 s at 5,000 articles: a system call for each folder of each path). Forgotten whenever a
         save is not an edit of a known source (a new, deleted or moved file or folder, whatever
-        links point to), in `update`."""
+        links point to), in `_rerun`."""
         found = self.realpaths.get(path)
         if found is None:
             found = self.realpaths[path] = os.path.realpath(path)
@@ -790,6 +794,8 @@ class Session:
         from .errors import ContentError
 
         gone = set(paths)
+        if any(path not in self.by_source or not os.path.isfile(path) for path in paths):
+            self.realpaths.clear()  # not only edits of known sources: a file or folder came, went or moved (_real)
         build_state = state.of(self.pelican.settings)
         site_before = build_state.site
         # Until a run with the new data succeeds, every run reads the data and every item again
@@ -826,10 +832,10 @@ class Session:
             return is_valid(self)
 
         def kept_static_links(self):
-            known = links.get(id(self))
-            if known is None or known[0] is not self or known[1] is not self._content or known[2] != self.source_path:
-                known = links[id(self)] = (self, self._content, self.source_path, frozenset(get_static_links(self)))
-            return set(known[3])
+            known = links.get(self)
+            if known is None or known[0] is not self._content or known[1] != self.source_path:
+                known = links[self] = (self._content, self.source_path, frozenset(get_static_links(self)))
+            return set(known[2])
 
         def reusing_read_file(self, base_path, path, content_class=None, *args, **kwargs):
             source = session._real(os.path.join(base_path, path))
@@ -963,11 +969,8 @@ class Session:
 
     def update(self, paths: list[str]) -> Outcome:
         start = time.perf_counter()
-        paths = [os.path.realpath(p) for p in paths]
         try:
-            if any(path not in self.by_source or not os.path.isfile(path) for path in paths):
-                self.realpaths.clear()
-            outcome = self._update(paths)
+            outcome = self._update([os.path.realpath(p) for p in paths])
         except Exception as error:  # noqa: BLE001 — the full build reports whatever this is
             outcome = Outcome(FULL, f"{type(error).__name__}: {error}")
         outcome.seconds = round(time.perf_counter() - start, 4)
