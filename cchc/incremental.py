@@ -630,7 +630,8 @@ class Session:
         self.pristine = {}                      # id → (item, its attributes as read, before any handler)
         self.states = {}                        # id → (item, state, snapshot) at the end of the last run (_state)
         self.stale = False                      # a run stopped half-way: the next update is a run too
-        self.reread_all = False                 # a data file changed: the next run reads everything again
+        self.unread: set[str] = set()           # files saved while a broken data file stopped the runs
+        self.reread_all = False                 # a data file changed: the next run reads it, and every item's entries, again
         self.generators = None
         self.pelican = None
         self.fragment_links = {}               # built page → pages it links to with #anchors
@@ -784,8 +785,9 @@ class Session:
     def _rerun(self, paths: list[str]) -> Outcome:
         """Runs the build again in this process: every file but `paths` is taken as read last time,
         and a page is rendered only when what it showed changed (cchc.dependencies). After a data
-        file's edit the data is read again, and so is every item (each reading keeps the data's
-        entries: its chuyên mục, cơ quan, hình thức…), each keeping its identity."""
+        file's edit the data is read again; each kept item is given the new data's entries (its
+        chuyên mục, cơ quan, hình thức…) by the plugins that used the data to read it
+        (cchc.updates.rebinds), or is read again when one of them cannot say, keeping its identity."""
         from pelican import signals
         from pelican.contents import Content
         from pelican.readers import Readers
@@ -793,27 +795,40 @@ class Session:
         from . import build, data, updates
         from .errors import ContentError
 
+        # (with the files saved while a broken data file stopped every run before reading them)
+        paths = sorted(set(paths) | self.unread)
         gone = set(paths)
         if any(path not in self.by_source or not os.path.isfile(path) for path in paths):
             self.realpaths.clear()  # not only edits of known sources: a file or folder came, went or moved (_real)
         build_state = state.of(self.pelican.settings)
         site_before = build_state.site
-        # Until a run with the new data succeeds, every run reads the data and every item again
-        # (a failed run may have left items read with it).
+        # Until a run with the new data succeeds, every run reads the data again and gives every
+        # item its entries (a failed run may have left items read or given entries with it).
         self.reread_all = self.reread_all or any(self._data_file(path) for path in paths)
+        rebinders = []
         if self.reread_all:
             self.stale = True
             try:
                 build_state.site = data.load(self.pelican.settings["CCHC_DATA_DIR"])
             except ContentError as error:
                 print(str(error), file=sys.stderr, flush=True)
+                self.unread = set(paths)
                 return Outcome(PROBLEMS, "lỗi trong tệp dữ liệu")
-            gone |= set(self.by_source)
+            rebinders = updates.rebinders()
+            if not rebinders:
+                gone |= set(self.by_source)
+        self.unread = set()  # (from here each file of `paths` is read, or known gone: _rerun_if_content)
         kept = {source: item for source, (_g, item) in self.by_source.items() if source not in gone}
         edited = {source: item for source, (_g, item) in self.by_source.items() if source in gone}
         session = self
         for item in kept.values():
             _restore_state(item, self.pristine[id(item)][1])
+        if self.reread_all and rebinders:
+            for source, item in list(kept.items()):
+                if all(rebind(item, build_state.site) for rebind in rebinders):
+                    self.pristine[id(item)] = (item, _copy_state(item.__dict__))  # as read with the new data
+                else:
+                    edited[source] = kept.pop(source)
         previous = (self.generators, self.context, self.by_source, self.states)  # alive: ids stay unique
         for name in ("get_content", "get_summary"):
             Content.__dict__[name].cache.clear()
@@ -867,7 +882,8 @@ class Session:
             # The files this run no longer writes (a deleted article's page) go before the finalized
             # handlers, which read the output as a full build leaves it (the sitemap lists its pages).
             signals.finalized.send = functools.partial(self._remove_then_send, signals.finalized.send)
-            with updates.rerun(everything=self.reread_all), updates.listening(self.outputs.back_up), \
+            # (parallel reading of every file when most are read again)
+            with updates.rerun(everything=len(edited) > len(kept)), updates.listening(self.outputs.back_up), \
                     updates.judging(self.outputs.made_from):
                 self.pelican.run()
         except ContentError as error:

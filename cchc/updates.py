@@ -150,10 +150,30 @@ class rerun:
         return False
 
 
+# The data files (content/data/, cchc.data): reading an article turns the chuyên mục, cơ quan,
+# hình thức… its headers name into the data's entries. After a data file's edit the preview's run
+# would read every article again (5,000 Markdown files at R: most of a 24 s run) to give each the
+# new entries. A plugin that uses the data while an item is read says how to redo that part alone:
+# rebind(item, site) gives a kept item, as it was read, what reading it again with the new data
+# `site` would give it, and returns True; False (the item left as it was) when only reading it again
+# can tell (a header now names another entry, or none). An item is kept when every declared
+# function says True; with none declared, every item is read again.
+_REBINDERS: list[Callable] = []
+
+
+def rebinds(rebind: Callable) -> None:
+    if rebind not in _REBINDERS:
+        _REBINDERS.append(rebind)
+
+
+def rebinders() -> list[Callable]:
+    return list(_REBINDERS)
+
+
 # Files outside articles and pages that a plugin reads again in every run of the build, in its
 # generator, and keeps nowhere else (so a run after their edit is right): plugin → settings → paths
-# or glob patterns. Any other file of content/ (the data files, which every item's reading uses)
-# still makes the preview start again with a full build.
+# or glob patterns. Any other file of content/ but the data files (above) makes the preview start
+# again with a full build.
 _FILES: list[Callable] = []
 
 

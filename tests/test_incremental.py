@@ -395,12 +395,37 @@ def data_edits(rng: random.Random, content: pathlib.Path):
     def plan_task(path):
         replace("ke-hoach.yaml", r"^    san_pham: .*$", lambda line: line + f" (điều chỉnh {rng.randint(1, 99)})")
 
-    return [category_description, category_order, body_name, form_name, area_name, plan_task]
+    def categories():
+        file = folder / "chuyen-muc.yaml"
+        head, *entries = re.split(r"(?m)^(?=- ma: )", file.read_text("utf-8"))
+        return file, head, entries, [i for i, entry in enumerate(entries) if "ten_khac:" not in entry]
+
+    def renamed(entry, suffix):
+        old = re.search(r"(?m)^  ten: (.*)$", entry)[1]
+        return old, entry.replace(f"  ten: {old}\n", f"  ten: {old} {suffix}\n", 1)
+
+    def category_renamed(path):  # articles name chuyên mục by name: the old one stays accepted
+        file, head, entries, plain = categories()
+        i = rng.choice(plain)
+        old, entries[i] = renamed(entries[i], "(tên mới)")
+        entries[i] += f'  ten_khac: ["{old}"]\n'
+        file.write_text(head + "".join(entries), "utf-8")
+
+    def category_merged(path):  # the articles written with one chuyên mục's name now go to another
+        file, head, entries, plain = categories()
+        i, j = rng.sample(plain, 2)
+        old, entries[i] = renamed(entries[i], "(cũ)")
+        entries[j] += f'  ten_khac: ["{old}"]\n'
+        file.write_text(head + "".join(entries), "utf-8")
+
+    return [category_description, category_order, body_name, form_name, area_name, plan_task, category_renamed,
+            category_merged]
 
 
 def test_random_data_file_edits_give_the_same_files_as_a_full_build(preview, tmp_path):
-    """A data file is read again in the worker, and every article and page with it (each keeps the
-    entries it names); only the pages whose inputs changed are rendered."""
+    """A data file is read again in the worker. Each article is given the new entries its headers
+    name (cchc_content's rebind), or read again when a header now names another entry (a chuyên mục
+    merged into another); only the pages whose inputs changed are rendered."""
     rng = random.Random(20261203)
     edits = data_edits(rng, preview.content)
     rng.shuffle(edits)  # each kind once, in a random order, each compared (one can hide another)

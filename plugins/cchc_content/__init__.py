@@ -41,3 +41,5 @@ def register():
     updates.declare(checks.article_generator_finalized, updates.HEADERS)
     updates.declare(checks.page_generator_finalized, updates.HEADERS)  # the order of pages
     updates.declare(checks.all_generators_finalized, checks.check_edited)
+    # Reading an article uses the data files for the entries its headers name, and nothing else.
+    updates.rebinds(checks.rebind)
