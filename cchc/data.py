@@ -48,6 +48,11 @@ class Entry:
     # makes new entries): cchc.dependencies compares them by identity between two runs.
     _cchc_unchanging = True
 
+    def _cchc_key(self) -> tuple:
+        """The same entry in any reading of the data (its file and code): a page that showed it
+        depends on this entry alone (cchc.dependencies)."""
+        return (self.source, self.code)
+
     def line_of(self, field: str) -> int:
         """Line of one field of this entry in its data file (the entry's first line if absent)."""
         return self.fields.get("__lines__", {}).get(field, self.line)
@@ -456,6 +461,11 @@ class SiteData:
     bodies: Taxonomy
     plan: dict
     tasks: Taxonomy
+
+    def entries(self):
+        """Every entry of every taxonomy."""
+        for taxonomy in (self.categories, self.areas, self.forms, self.bodies, self.tasks):
+            yield from taxonomy
 
 
 def load(data_dir: str) -> SiteData:

@@ -33,15 +33,18 @@ MISSING = ("missing",)
 
 
 class Recording:
-    """The names and entities one render read, and whether it read the data files' entries through
-    a chuyên mục or a tag (`category.entry`, plugins/cchc_content): such a page depends on the data."""
+    """The names and entities one render read, and the data files' entries it read through a
+    chuyên mục or a tag (`category.entry`, plugins/cchc_content): such a page depends on those
+    entries (`entries`, by their `_cchc_key`), or on all the data when it read something else of
+    one (`data`)."""
 
-    __slots__ = ("names", "touched", "data")
+    __slots__ = ("names", "touched", "data", "entries")
 
     def __init__(self):
         self.names: set[str] = set()
         self.touched: dict[int, object] = {}
         self.data = False
+        self.entries: dict[tuple, object] = {}
 
 
 # What a Category or Tag is made of: anything else a template reads of one (its data file entry) is
@@ -116,7 +119,13 @@ def install() -> None:
             if isinstance(obj, content):
                 rec.touched[id(obj)] = obj
             elif isinstance(obj, URLWrapper) and attribute not in _WRAPPER_OWN:
-                rec.data = True
+                value = get_attr(self, obj, attribute)
+                key = getattr(type(value), "_cchc_key", None)  # (of the type: Jinja's Undefined answers any name)
+                if key is None:
+                    rec.data = True
+                else:
+                    rec.entries[key(value)] = value
+                return value
         return get_attr(self, obj, attribute)
 
     def getitem(self, obj, argument):
@@ -220,7 +229,7 @@ class Fingerprints:
         if own is not None:  # a class that says what it is made of (plugins/cchc_procedures)
             return (type(value).__qualname__, own(value))
         if isinstance(value, self.wrapper):  # Category, Tag: equal by slug, shown by name (a page that
-            # reads more of one, the data file's entry, depends on the data: Recording.data)
+            # reads more of one, the data file's entry, depends on that entry: Recording.entries)
             return ("wrapper", type(value).__name__, value.name, value.slug)
         if isinstance(value, (list, tuple)):
             return (type(value).__name__, *[self.of(item) for item in value])

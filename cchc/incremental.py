@@ -145,7 +145,8 @@ class Outputs:
 
     def __init__(self):
         # output path → (template, shared names, their fingerprint, ((own name, fingerprint), …), item ids,
-        #                the data's fingerprint if it read the data's entries)
+        #                what it read of the data files: None, ("all", the data's fingerprint) or
+        #                ("entries", ((an entry's key, its fingerprint), …)))
         self.records: dict[str, tuple] = {}
         self.keys: dict[str, tuple] = {}     # output path → the Tracker key of the write that makes it
         self.reusing = False
@@ -163,7 +164,7 @@ class Outputs:
         self.prints = Fingerprints()
         self.produced, self.rendered = set(), []
         self.shared_prints = {}
-        self.data_print = None
+        self.data_print = self.data_entries = None
         # A run's earlier bytes of each file it writes or removes, and its records, put back when
         # the run ends with a problem (nothing an editor's mistake makes stays in the output).
         self.backups: dict[str, bytes | None] = {}
@@ -223,7 +224,7 @@ class Outputs:
             if shared != old[2]:
                 return False
             self._adopt_shared(old[1], context, old[2])
-        if old[5] is not None and old[5] != self._data(context):
+        if old[5] is not None and not self._same_data(old[5], context):
             return False
         prints = self.prints
         for name, print_ in old[3]:
@@ -257,10 +258,26 @@ class Outputs:
                 and self.changed.isdisjoint(old[1]) and os.path.exists(key))
 
     def _data(self, context):
-        """The data files' fingerprint (for the pages that read their entries), once per run."""
+        """The data files' fingerprint (for the pages that read more than their entries), once per run."""
         if self.data_print is None:
             self.data_print = self.prints.of(state.of(context).site)
         return self.data_print
+
+    def _read_of_data(self, rec, context):
+        """What a render read of the data files, as `records` keeps it."""
+        if rec.data:
+            return ("all", self._data(context))
+        if rec.entries:
+            return ("entries", tuple(sorted((key, self.prints.of(entry)) for key, entry in rec.entries.items())))
+        return None
+
+    def _same_data(self, read: tuple, context) -> bool:
+        if read[0] == "all":
+            return read[1] == self._data(context)
+        if self.data_entries is None:  # this run's entries by key, once per run
+            self.data_entries = {entry._cchc_key(): entry for entry in state.of(context).site.entries()}
+        now, of = self.data_entries, self.prints.of
+        return all(key in now and of(now[key]) == print_ for key, print_ in read[1])
 
     def note(self, path: str, template: str, rec, context, localcontext, own_names, key) -> None:
         self.keys[path] = key
@@ -268,7 +285,7 @@ class Outputs:
         shared = tuple(sorted(name for name in rec.names if name not in own_names))
         own = tuple(sorted((name, of(localcontext.get(name, _MISSING))) for name in rec.names if name in own_names))
         self.records[path] = (template, shared, self._shared(shared, context), own, frozenset(rec.touched),
-                              self._data(context) if rec.data else None)
+                              self._read_of_data(rec, context))
         self.rendered.append(path)
 
     def finish(self) -> list[str]:
