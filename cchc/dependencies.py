@@ -12,7 +12,8 @@ module finds out while a page is rendered, in the preview's worker only:
 A written file is then the same in the next run when (1) the values of its names are the same,
 compared with `Fingerprints` (articles and pages by identity, anything else by value), and
 (2) none of the entities it read changed (`state_of`: every attribute, the items its
-{filename} links point to included). Rendering is a function of those inputs, so a file whose
+{filename} links point to included) or, for one it read only by attribute (a listing, a
+neighbour: title, address, date…), the values of those attributes are the same. Rendering is a function of those inputs, so a file whose
 inputs are equal is byte for byte what rendering it again would give; tests/test_incremental.py
 checks this against full builds after random edits.
 """
@@ -38,11 +39,12 @@ class Recording:
     entries (`entries`, by their `_cchc_key`), or on all the data when it read something else of
     one (`data`)."""
 
-    __slots__ = ("names", "touched", "data", "entries")
+    __slots__ = ("names", "touched", "read", "data", "entries")
 
     def __init__(self):
         self.names: set[str] = set()
-        self.touched: dict[int, object] = {}
+        self.touched: dict[int, object] = {}           # items read as a whole (handed to a filter…)
+        self.read: dict[int, tuple[object, set]] = {}   # items read by attribute: id → (item, names)
         self.data = False
         self.entries: dict[tuple, object] = {}
 
@@ -113,11 +115,18 @@ def install() -> None:
             rec.names.add(key)
         return resolve(self, key)
 
+    def read(rec, obj, attribute):
+        found = rec.read.get(id(obj))
+        if found is None:
+            rec.read[id(obj)] = (obj, {attribute})
+        else:
+            found[1].add(attribute)
+
     def getattr_(self, obj, attribute):
         rec = _ACTIVE[0]
         if rec is not None:
             if isinstance(obj, content):
-                rec.touched[id(obj)] = obj
+                read(rec, obj, attribute)
             elif isinstance(obj, URLWrapper) and attribute not in _WRAPPER_OWN:
                 value = get_attr(self, obj, attribute)
                 key = getattr(type(value), "_cchc_key", None)  # (of the type: Jinja's Undefined answers any name)
@@ -131,7 +140,10 @@ def install() -> None:
     def getitem(self, obj, argument):
         rec = _ACTIVE[0]
         if rec is not None and isinstance(obj, content):
-            rec.touched[id(obj)] = obj
+            if type(argument) is str:  # article["title"], and Jinja's attribute= filters (map, sort…)
+                read(rec, obj, argument)
+            else:
+                rec.touched[id(obj)] = obj
         return get_item(self, obj, argument)
 
     Context.resolve_or_missing = resolve_or_missing

@@ -145,7 +145,8 @@ class Outputs:
 
     def __init__(self):
         # output path → (template, shared names, their fingerprint, ((own name, fingerprint), …), item ids,
-        #                what it read of the data files: None, ("all", the data's fingerprint) or
+        #                the ids of those read as a whole, {id: ((attribute, fingerprint), …)} of the
+        #                others (read by attribute), what it read of the data files: None, ("all", the data's fingerprint) or
         #                ("entries", ((an entry's key, its fingerprint), …)))
         self.records: dict[str, tuple] = {}
         self.keys: dict[str, tuple] = {}     # output path → the Tracker key of the write that makes it
@@ -165,6 +166,7 @@ class Outputs:
         self.produced, self.rendered = set(), []
         self.shared_prints = {}
         self.data_print = self.data_entries = None
+        self.attribute_prints = {}
         # A run's earlier bytes of each file it writes or removes, and its records, put back when
         # the run ends with a problem (nothing an editor's mistake makes stays in the output).
         self.backups: dict[str, bytes | None] = {}
@@ -217,14 +219,14 @@ class Outputs:
         old = self.records.get(path)
         if not self.reusing or old is None or old[0] != template or not old[4] <= self.known:
             return False
-        if not self.changed.isdisjoint(old[4]):
+        if not self.changed.isdisjoint(old[4]) and not self._same_attributes(old[5], old[6]):
             return False
         shared = self._shared(old[1], context)
         if shared is not old[2]:
             if shared != old[2]:
                 return False
             self._adopt_shared(old[1], context, old[2])
-        if old[5] is not None and not self._same_data(old[5], context):
+        if old[7] is not None and not self._same_data(old[7], context):
             return False
         prints = self.prints
         for name, print_ in old[3]:
@@ -279,13 +281,55 @@ class Outputs:
         now, of = self.data_entries, self.prints.of
         return all(key in now and of(now[key]) == print_ for key, print_ in read[1])
 
+    # An item a page read only by attribute (a listing's or a neighbour's title, address, date…)
+    # changes that page only when one of those attributes' values changed: a tag or a cơ quan of an
+    # article does not render again every page that links to it. An attribute's value is worked out
+    # (properties such as the address or the summary included) once per run and item.
+
+    def _attribute(self, item, name: str):
+        key = (id(item), name)
+        found = self.attribute_prints.get(key)
+        if found is None:
+            try:
+                value = getattr(item, name)
+            except Exception:  # noqa: BLE001 — Jinja shows such an attribute as undefined
+                value = _MISSING
+            # A method (article.get_url_setting…) is new each time: the page read the item as a whole.
+            found = self.attribute_prints[key] = (item, None if callable(value) else self.prints.of(value))
+        return found[1]
+
+    def _same_attributes(self, whole: frozenset, read: dict) -> bool:
+        """Of the items that changed since the last run, the page read none as a whole and the
+        attributes it read of the others have the values they had."""
+        changed = self.changed
+        if not changed.isdisjoint(whole):
+            return False
+        items = changed.states
+        for key, attributes in read.items():
+            if key in changed:
+                if key not in items:
+                    return False
+                item = items[key][0]
+                for name, print_ in attributes:
+                    if self._attribute(item, name) != print_:
+                        return False
+        return True
+
     def note(self, path: str, template: str, rec, context, localcontext, own_names, key) -> None:
         self.keys[path] = key
         of = self.prints.of
         shared = tuple(sorted(name for name in rec.names if name not in own_names))
         own = tuple(sorted((name, of(localcontext.get(name, _MISSING))) for name in rec.names if name in own_names))
-        self.records[path] = (template, shared, self._shared(shared, context), own, frozenset(rec.touched),
-                              self._read_of_data(rec, context))
+        whole, read = set(rec.touched), {}
+        for item_id, (item, names) in rec.read.items():
+            if item_id not in whole:
+                prints = tuple(sorted((name, self._attribute(item, name)) for name in names))
+                if any(print_ is None for _name, print_ in prints):
+                    whole.add(item_id)
+                else:
+                    read[item_id] = prints
+        self.records[path] = (template, shared, self._shared(shared, context), own, frozenset(whole) | read.keys(),
+                              frozenset(whole), read, self._read_of_data(rec, context))
         self.rendered.append(path)
 
     def finish(self) -> list[str]:
