@@ -453,6 +453,30 @@ def test_a_mistake_in_a_data_file_writes_nothing_and_the_fix_is_an_update(previe
     assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
 
 
+def test_a_data_edit_that_gives_a_header_another_entry_reads_the_article_again(preview, tmp_path):
+    """An article names its hình thức by name. The ward renames that hình thức and gives its old name
+    to "Âm thanh": the article is a radio programme now, read again with that hình thức's rules (a
+    sound file), and the editor is told what a full build would say; the fix is an update."""
+    article = preview.content / "articles" / "2026" / "thanh-toan-truc-tuyen-le-phi-ho-tich.md"
+    text = article.read_text("utf-8")
+    assert "\nhinh_thuc: tin\n" in text
+    article.write_text(text.replace("\nhinh_thuc: tin\n", "\nhinh_thuc: Bài viết\n", 1), "utf-8")
+    assert preview.rebuild() == "update"
+    before = built_files(preview.output)
+    forms = preview.content / "data" / "hinh-thuc.yaml"
+    original = forms.read_text("utf-8")
+    forms.write_text(original.replace("  ten: Bài viết\n", "  ten: Bài viết chuyên sâu\n", 1)
+                     .replace("  ten: Âm thanh\n", '  ten: Âm thanh\n  ten_khac: ["Bài viết"]\n', 1), "utf-8")
+    logged = len(preview.log.read_text("utf-8"))
+    assert preview.rebuild() == "problems"
+    err = preview.log.read_text("utf-8")[logged:]
+    assert "thanh-toan-truc-tuyen-le-phi-ho-tich.md" in err and "bài âm thanh cần tệp âm thanh" in err, err
+    assert built_files(preview.output) == before
+    article.write_text(text.replace("\nhinh_thuc: tin\n", "\nhinh_thuc: bai\n", 1), "utf-8")  # by code
+    assert preview.rebuild() == "update"
+    assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
+
+
 def test_the_finders_keywords_are_an_update(preview, tmp_path):
     """A data file a plugin reads in each run (cchc_finder declares it, cchc/updates.py)."""
     keywords = preview.content / "data" / "tu-khoa-thu-tuc.yaml"
