@@ -295,7 +295,7 @@ class Outputs:
             except Exception:  # noqa: BLE001 — Jinja shows such an attribute as undefined
                 value = _MISSING
             # A method (article.get_url_setting…) is new each time: the page read the item as a whole.
-            found = self.attribute_prints[key] = (item, None if callable(value) else self.prints.of(value))
+            found = self.attribute_prints[key] = (item, _METHOD if callable(value) else self.prints.of(value))
         return found[1]
 
     def _same_attributes(self, whole: frozenset, read: dict) -> bool:
@@ -324,7 +324,7 @@ class Outputs:
         for item_id, (item, names) in rec.read.items():
             if item_id not in whole:
                 prints = tuple(sorted((name, self._attribute(item, name)) for name in names))
-                if any(print_ is None for _name, print_ in prints):
+                if any(print_ is _METHOD for _name, print_ in prints):
                     whole.add(item_id)
                 else:
                     read[item_id] = prints
@@ -346,6 +346,7 @@ class Outputs:
 
 
 _MISSING = ("missing",)  # a name the render looked up that is not in the context
+_METHOD = object()      # (Outputs._attribute) an attribute that is a method
 
 
 def _entities(print_):
