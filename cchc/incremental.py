@@ -157,6 +157,7 @@ class Outputs:
         self.rendered: list[str] = []
         self.known: set[int] = set()         # ids of the items whose state is compared between runs
         self.files: dict[str, tuple] = {}    # a file a plugin wrote itself → (its inputs' fingerprint, item ids)
+        self.tracker = Tracker()             # the session's (install)
 
     def begin(self, reusing: bool, changed: set[int] = frozenset()) -> None:
         from .dependencies import Fingerprints
@@ -290,10 +291,15 @@ class Outputs:
         key = (id(item), name)
         found = self.attribute_prints.get(key)
         if found is None:
+            # (a body this reads is no page's: the Tracker would count it as read outside any write,
+            # and every later edit of that body would be a run of the build)
+            phase, self.tracker.output_phase = self.tracker.output_phase, False
             try:
                 value = getattr(item, name)
             except Exception:  # noqa: BLE001 — Jinja shows such an attribute as undefined
                 value = _MISSING
+            finally:
+                self.tracker.output_phase = phase
             # A method (article.get_url_setting…) is new each time: the page read the item as a whole.
             found = self.attribute_prints[key] = (item, _METHOD if callable(value) else self.prints.of(value))
         return found[1]
@@ -377,6 +383,7 @@ def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
         raise RuntimeError("cchc.incremental: one session per process")
     _INSTALLED.append(tracker)
     outputs = outputs if outputs is not None else Outputs()
+    outputs.tracker = tracker
     dependencies.install()
     global _COMPILED
     _COMPILED = _compiled_templates()

@@ -611,6 +611,36 @@ def test_a_handler_the_updates_do_not_repeat_turns_them_off():
     assert "declared: []" in result.stdout
 
 
+def test_a_body_edit_after_a_run_of_the_build_is_still_made_in_place(tmp_path):
+    """A run compares the attributes a page read of an item that changed, the body as shown among
+    them: working that out reads the body outside any page, which must not count as a page's
+    reading (the Tracker would then send every later edit of that body through a run)."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    script = (
+        "import os, re, sys, pathlib; sys.path[:0] = ['.', 'plugins']\n"
+        "from cchc.incremental import Session\n"
+        "runs = []\n"
+        "rerun = Session._rerun\n"
+        "Session._rerun = lambda self, paths: runs.append(paths) or rerun(self, paths)\n"
+        f"content = pathlib.Path({str(content)!r})\n"
+        f"s = Session(content, pathlib.Path({str(tmp_path / 'output')!r}), 'http://127.0.0.1:8000', search=False)\n"
+        "assert s.build()\n"
+        "path = content / 'articles' / '2026' / 'thanh-toan-truc-tuyen-le-phi-ho-tich.md'\n"
+        "path.write_text(re.sub(r'^Tags: (.*)$', r'Tags: \\1, thẻ mới', path.read_text('utf-8'), count=1, flags=re.M), 'utf-8')\n"
+        "assert s.update([str(path)]).kind == 'done'\n"
+        "print('runs', len(runs))\n"
+        "path.write_text(path.read_text('utf-8') + '\\nThêm một câu.\\n', 'utf-8')\n"
+        "assert s.update([str(path)]).kind == 'done'\n"
+        "print('runs', len(runs))\n")
+    env = {**os.environ, "CCHC_BUILD_DATE": BUILD_DATE}
+    env.pop("SITEURL", None)
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                            env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "runs 1\nruns 1\n" in result.stdout, result.stdout[-3000:]
+
+
 def test_an_item_counts_as_unchanged_only_when_its_attributes_are_the_same_objects():
     """A run takes an item's last state without working it out again when each attribute is the
     object it was (cchc.dependencies.same_objects): lists and dicts copied with the same elements
