@@ -82,8 +82,10 @@ def _read_one(path: str, overlay: str, bodies) -> tuple:
     """(Procedure or None, problems) for one record file and its overlay."""
     stamp = (_stamp(path), _stamp(overlay))
     kept = _READ.get(path)
-    # (The preview reads the data files again after their edit: bodies equal by value keep the record.)
-    if kept is not None and kept[0] == stamp and (kept[1] is bodies or bodies is not None and bodies.same_as(kept[1])):
+    # (The preview reads the data files again after their edit: bodies equal by value keep the record,
+    # and so does any record without an overlay, the only part whose checks use the bodies.)
+    if kept is not None and kept[0] == stamp and (stamp[1] is None or kept[1] is bodies
+                                                  or bodies is not None and bodies.same_as(kept[1])):
         return kept[2], list(kept[3])
     problems, record = [], None
     try:

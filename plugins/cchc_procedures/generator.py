@@ -90,11 +90,12 @@ class ProcedureView:
 
     def __fingerprint__(self):
         """For the preview's runs (cchc/dependencies.py): a view is made of its record, of the records
-        it replaces or is replaced by, and of the data files and settings (the same for a whole
-        preview session). procedures.load_all gives the same record objects while their files are
-        unchanged, so comparing them by identity is comparing them whole, without walking them."""
+        it replaces or is replaced by, of the settings (the same for a whole preview session) and of
+        the data files' entries of its executing bodies (by value: a cơ quan's edit). procedures.load_all
+        gives the same record objects while their files are unchanged (after a data file's edit too),
+        so comparing them by identity is comparing them whole, without walking them."""
         return ("procedure", id(self.record), self.successor and id(self.successor.record),
-                tuple(id(p.record) for p in self.predecessors))
+                tuple(id(p.record) for p in self.predecessors), tuple(map(repr, self.executing)))
 
     def _channel(self, channel: dict) -> dict:
         known = channel["phi"] is not None
