@@ -23,7 +23,7 @@ class Field:
     line: int
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)  # (every article and page of a site of 5,000 and more, kept by the preview)
 def _read(path: str, mtime_ns: int) -> dict[str, Field]:
     fields: dict[str, Field] = {}
     last = None

@@ -309,6 +309,16 @@ def rebind(article, site: data.SiteData) -> bool:
             setattr(article, key, value)
         article.metadata["category"] = saved_category
         return False
+    # What is equal to what the article had (most of it: one entry changed) stays the very object it
+    # was, so the preview finds the article unchanged without comparing it (cchc.dependencies).
+    # Equal entries are equal in every field, so nothing shown can tell them apart.
+    for key, value in saved.items():
+        if key == "category":
+            new = article.category
+            if (value.name, value.slug, getattr(value, "entry", None)) == (new.name, new.slug, new.entry):
+                article.category = article.metadata["category"] = value
+        elif getattr(article, key) == value:
+            setattr(article, key, value)
     return True
 
 
