@@ -201,9 +201,10 @@ class Fingerprints:
         self.stack: list[int] = []
         self.open: set[int] = set()
         self.content = _entity_class()
+        from pelican.paginator import Page
         from pelican.urlwrappers import URLWrapper
 
-        self.wrapper = URLWrapper
+        self.wrapper, self.listing_page = URLWrapper, Page
 
     def of(self, value):
         if isinstance(value, _PLAIN):
@@ -240,6 +241,9 @@ class Fingerprints:
         own = getattr(type(value), "__fingerprint__", None)
         if own is not None:  # a class that says what it is made of (plugins/cchc_procedures)
             return (type(value).__qualname__, own(value))
+        if type(value) is self.listing_page:  # one page of a listing: all of it comes from its paginator
+            # (Paginator.page: the paginator's name, address, settings and slice of its list)
+            return ("listing page", self.of(value.paginator), value.number)
         if isinstance(value, self.wrapper):  # Category, Tag: equal by slug, shown by name (a page that
             # reads more of one, the data file's entry, depends on that entry: Recording.entries)
             return ("wrapper", type(value).__name__, value.name, value.slug)

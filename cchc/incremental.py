@@ -791,8 +791,8 @@ class Session:
     def _real(self, path: str) -> str:
         """os.path.realpath of a source, kept between runs: each run asks it twice for every item
         (0.4 s at 5,000 articles: a system call for each folder of each path). Forgotten whenever a
-        save is not an edit of a known source (a new, deleted or moved file or folder, whatever
-        links point to), in `_rerun`."""
+        save is not an edit of a known article, page, procedure or data file (a new, deleted or moved
+        file or folder, whatever links point to), in `_rerun`."""
         found = self.realpaths.get(path)
         if found is None:
             found = self.realpaths[path] = os.path.realpath(path)
@@ -867,8 +867,10 @@ class Session:
         # (with the files saved while a broken data file stopped every run before reading them)
         paths = sorted(set(paths) | self.unread)
         gone = set(paths)
-        if any(path not in self.by_source or not os.path.isfile(path) for path in paths):
-            self.realpaths.clear()  # not only edits of known sources: a file or folder came, went or moved (_real)
+        if any(not os.path.isfile(path) or path.endswith(".md") and path not in self.by_source for path in paths):
+            # An article or page came, or a file or folder went or moved (_real): the real paths are
+            # worked out again. A procedure's or a data file's edit changes no other path's.
+            self.realpaths.clear()
         build_state = state.of(self.pelican.settings)
         site_before = build_state.site
         # Until a run with the new data succeeds, every run reads the data again and gives every
