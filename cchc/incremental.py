@@ -144,9 +144,10 @@ class Outputs:
     not rendered again, and a file no longer written is removed."""
 
     def __init__(self):
-        # output path → (template, shared names, their fingerprint, ((own name, fingerprint), …), item ids,
-        #                the ids of those read as a whole, {id: ((attribute, fingerprint), …)} of the
-        #                others (read by attribute), what it read of the data files: None, ("all", the data's fingerprint) or
+        # output path → (template, shared names, their fingerprint, ((own name, fingerprint), …),
+        #                the ids of the items it read, those of the items read as a whole,
+        #                {id: ((attribute, fingerprint), …)} of the others (read by attribute),
+        #                what it read of the data files: None, ("all", the data's fingerprint) or
         #                ("entries", ((an entry's key, its fingerprint), …)))
         self.records: dict[str, tuple] = {}
         self.keys: dict[str, tuple] = {}     # output path → the Tracker key of the write that makes it
