@@ -13,9 +13,9 @@ A written file is then the same in the next run when (1) the values of its names
 compared with `Fingerprints` (articles and pages by identity, anything else by value), and
 (2) none of the entities it read changed (`state_of`: every attribute, the items its
 {filename} links point to included) or, for one it read only by attribute (a listing, a
-neighbour: title, address, date…), the values of those attributes are the same. Rendering is a function of those inputs, so a file whose
-inputs are equal is byte for byte what rendering it again would give; tests/test_incremental.py
-checks this against full builds after random edits.
+neighbour: title, address, date…), the values of those attributes are the same. Rendering is a
+function of those inputs, so a file whose inputs are equal is byte for byte what rendering it
+again would give; tests/test_incremental.py checks this against full builds after random edits.
 """
 
 from __future__ import annotations

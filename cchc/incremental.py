@@ -143,7 +143,7 @@ class Outputs:
     (cchc.dependencies): in a later run (`Session._rerun`) a file whose inputs are all the same is
     not rendered again, and a file no longer written is removed."""
 
-    def __init__(self):
+    def __init__(self, tracker: Tracker):
         # output path → (template, shared names, their fingerprint, ((own name, fingerprint), …),
         #                the ids of the items it read, those of the items read as a whole,
         #                {id: ((attribute, fingerprint), …)} of the others (read by attribute),
@@ -158,7 +158,7 @@ class Outputs:
         self.rendered: list[str] = []
         self.known: set[int] = set()         # ids of the items whose state is compared between runs
         self.files: dict[str, tuple] = {}    # a file a plugin wrote itself → (its inputs' fingerprint, item ids)
-        self.tracker = Tracker()             # the session's (install)
+        self.tracker = tracker               # the session's: which write read which body
 
     def begin(self, reusing: bool, changed: set[int] = frozenset()) -> None:
         from .dependencies import Fingerprints
@@ -383,8 +383,7 @@ def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
     if _INSTALLED:
         raise RuntimeError("cchc.incremental: one session per process")
     _INSTALLED.append(tracker)
-    outputs = outputs if outputs is not None else Outputs()
-    outputs.tracker = tracker
+    outputs = outputs if outputs is not None else Outputs(tracker)
     dependencies.install()
     global _COMPILED
     _COMPILED = _compiled_templates()
@@ -695,7 +694,7 @@ class Session:
         self.content, self.output, self.siteurl = content, output, siteurl
         self.cache, self.search = cache, search
         self.tracker = Tracker()
-        self.outputs = Outputs()
+        self.outputs = Outputs(self.tracker)
         install(self.tracker, self.outputs)
         self.pristine = {}                      # id → (item, its attributes as read, before any handler)
         self.states = {}                        # id → (item, state, snapshot) at the end of the last run (_state)
@@ -877,7 +876,7 @@ class Session:
         # Until a run with the new data succeeds, every run reads the data again and gives every
         # item its entries (a failed run may have left items read or given entries with it).
         self.reread_all = self.reread_all or any(self._data_file(path) for path in paths)
-        rebinders = []
+        rebinders = []  # (those of the data files' edit, when this run reads the data again)
         if self.reread_all:
             self.stale = True
             try:
@@ -895,7 +894,7 @@ class Session:
         session = self
         for item in kept.values():
             _restore_state(item, self.pristine[id(item)][1])
-        if self.reread_all and rebinders:
+        if rebinders:
             for source, item in list(kept.items()):
                 if all(rebind(item, build_state.site) for rebind in rebinders):
                     self.pristine[id(item)] = (item, _copy_state(item.__dict__))  # as read with the new data
