@@ -347,6 +347,27 @@ class Outputs:
             self.keys.pop(path, None)
         return gone
 
+    def reading(self, markers: set) -> tuple[list[str], bool]:
+        """The files whose recorded inputs hold one of the fingerprints `markers` (cchc.dependencies),
+        and whether a file a plugin wrote itself (`files`) holds one. Each fingerprint object is
+        looked at once: the records share them (the lists every listing page shows)."""
+        if not markers:
+            return [], False
+        heads = {marker[0] for marker in markers}
+        known: dict[int, bool] = {}
+
+        def holds(print_) -> bool:
+            if type(print_) is not tuple or not print_:
+                return False
+            found = known.get(id(print_))
+            if found is None:
+                found = known[id(print_)] = print_[0] in heads and print_ in markers or any(map(holds, print_))
+            return found
+
+        paths = [path for path, record in self.records.items()
+                 if holds(record[2]) or holds(record[3]) or any(map(holds, record[6].values()))]
+        return paths, any(holds(print_) for print_, _ids in self.files.values())
+
     def showing(self, item) -> set[tuple]:
         """The Tracker keys of the writes whose files read `item` (any attribute of it)."""
         return {self.keys[path] for path, record in self.records.items() if id(item) in record[4]}
@@ -1076,7 +1097,7 @@ class Session:
             return self._rerun_if_content(paths)
         path = paths[0]
         if path not in self.by_source or not os.path.isfile(path):
-            return self._rerun_if_content(paths)
+            return (os.path.isfile(path) and self._edit_in_place(path)) or self._rerun_if_content(paths)
         generator, old = self.by_source[path]
         if old.source_path in self.tracker.unscoped:
             return self._rerun_if_content(paths)
@@ -1166,30 +1187,79 @@ class Session:
         self._schedule_search()
         return Outcome(DONE, written=written)
 
+    def _edit_in_place(self, path: str) -> Outcome | None:
+        """A file a plugin reads itself whose edit changes only objects the plugin made from it, in
+        place (cchc.updates.edits_in_place): the files whose recorded inputs hold one of them are
+        rendered again, without a run of the build. None when no plugin takes the edit so."""
+        from . import updates
+        from .dependencies import Fingerprints
+        from .errors import ContentError
+
+        for edit in updates.in_place_edits():
+            found = edit(path, self.generators)
+            if found is not None:
+                break
+        else:
+            return None
+        if found.problems:
+            print(str(ContentError(found.problems)), file=sys.stderr, flush=True)
+            return Outcome(PROBLEMS, "lỗi trong nội dung")
+        prints = Fingerprints()
+        paths, in_own_files = self.outputs.reading({prints.of(value) for value in found.changed})
+        if in_own_files:  # a file a plugin writes itself, which only a run of the build makes again
+            return None
+        keys = sorted({self.outputs.keys[p] for p in paths}, key=repr)
+        if found.changed:
+            found.apply()
+        self.outputs.begin(reusing=False)
+        written = self._replay_keys(keys)
+        made = self._pages_of(keys)
+        broken = self._check_built_pages(made, sorted(made))
+        if broken:
+            found.undo()
+            self._replay_keys(keys)
+            print(str(ContentError(broken)), file=sys.stderr, flush=True)
+            return Outcome(PROBLEMS, "liên kết hỏng")
+        self._schedule_search()
+        return Outcome(DONE, written=written)
+
     def _replay(self, item, keys, rewrites=()) -> int:
         forget_rendering(item)
+        self._replay_keys(keys)
+        for rewrite in rewrites:  # the plugins' own files (cchc.updates.shows)
+            rewrite(item, self.generators)
+        return len(keys)
+
+    def _replay_keys(self, keys) -> int:
         writer = self.pelican._get_writer()
         for key in keys:
             replay = self.tracker.calls[key]
             with self.tracker.scope(key, replay):  # recorded again: the new body may be read by other writes
                 replay(writer)
-        for rewrite in rewrites:  # the plugins' own files (cchc.updates.shows)
-            rewrite(item, self.generators)
         return len(keys)
+
+    def _pages_of(self, keys) -> set[str]:
+        """The pages the writes `keys` made."""
+        keys = set(keys)
+        return {path for path, key in self.outputs.keys.items() if key in keys and path.endswith(".html")}
 
     def _check_built_links(self, item, keys=()):
         """The links of the item's page, of the pages that link to its #anchors and of the pages
         the writes `keys` made."""
+        page = os.path.normpath(os.path.join(str(self.output), item.save_as))
+        return self._check_built_pages({page} | self._pages_of(keys), [page])
+
+    def _check_built_pages(self, pages: set[str], anchored: list[str]):
+        """The links of `pages`, and of the pages that link to #anchors of `anchored` (the pages
+        whose text changed: an anchor may be gone)."""
         from .linkcheck import broken_links, fragment_targets
 
         written = state.of(self.context).written
-        page = os.path.normpath(os.path.join(str(self.output), item.save_as))
-        keys = set(keys)
-        pages = {page} | self.fragment_sources.get(page, set())
-        pages |= {path for path, key in self.outputs.keys.items() if key in keys and path.endswith(".html")}
+        for page in anchored:
+            pages = pages | self.fragment_sources.get(page, set())
         broken = broken_links(str(self.output), self.siteurl, {p: written[p] for p in pages if p in written})
         if not broken:
-            for page, targets in fragment_targets([page], str(self.output), self.siteurl):
+            for page, targets in fragment_targets(anchored, str(self.output), self.siteurl):
                 self._set_fragment_links(page, targets)
         return broken
 

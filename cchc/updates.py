@@ -25,6 +25,7 @@ This module imports nothing from the project, so any plugin can import it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable
 
 HEADERS = "headers"
@@ -168,6 +169,34 @@ def rebinds(rebind: Callable) -> None:
 
 def rebinders() -> list[Callable]:
     return list(_REBINDERS)
+
+
+# A file a plugin reads itself (a procedure record) whose edit changes only objects the plugin made
+# from it, in place: not their order, their groups, nor anything another step of the build reads
+# (its data for the finder, a feed, a report, the sitemap). The preview then renders again the
+# files whose recorded inputs hold one of those objects (cchc.dependencies fingerprints), without a
+# run of the build. edit(path, generators) → None (not the plugin's file, or an edit only a run of
+# the build can take) or an InPlace.
+
+
+@dataclasses.dataclass
+class InPlace:
+    changed: list                       # the objects the edit changes, as they are before `apply`
+    apply: Callable[[], None] | None    # changes them in place
+    undo: Callable[[], None] | None     # puts them back (a page made from them has a broken link)
+    problems: list = dataclasses.field(default_factory=list)  # mistakes in the file: nothing is applied
+
+
+_IN_PLACE: list[Callable] = []
+
+
+def edits_in_place(edit: Callable) -> None:
+    if edit not in _IN_PLACE:
+        _IN_PLACE.append(edit)
+
+
+def in_place_edits() -> list[Callable]:
+    return list(_IN_PLACE)
 
 
 # Files outside articles and pages that a plugin reads again in every run of the build, in its

@@ -306,6 +306,84 @@ def test_random_procedure_edits_give_the_same_files_as_a_full_build(preview, tmp
     edit_in_rounds(preview, tmp_path, 2, 4, lambda: (rng.choice(records), rng.choice(edits)))
 
 
+def page_only_edits(rng: random.Random, content: pathlib.Path):
+    """Edits of the fields only a procedure's page shows (page_only in cchc/procedures/schema.py)."""
+    folder = content / "procedures"
+
+    def substituted(pattern, replace):
+        def edit(path):
+            text = path.read_text("utf-8")
+            changed = re.sub(pattern, replace, text, count=1, flags=re.M)
+            assert changed != text, (edit.__name__, path.name)
+            path.write_text(changed, "utf-8")
+        return edit
+
+    step = substituted(r"^(  mo_ta: )(.*)$", lambda m: f"{m[1]}{m[2]} Bước được sửa lần {rng.randint(1, 999)}.")
+    step.__name__ = "step"
+    document = substituted(r"^(  - ten: )(.*)$", lambda m: f"{m[1]}{m[2]} (bản {rng.randint(1, 999)})")
+    document.__name__ = "document"
+    legal = substituted(r"^(can_cu_phap_ly:\n- ten: )(.*)$", lambda m: f"{m[1]}{m[2]}, sửa đổi {rng.randint(1, 999)}")
+    legal.__name__ = "legal"
+    result = substituted(r"^(ket_qua:\n- )(.*)$", lambda m: f"{m[1]}{m[2]} (bản điện tử {rng.randint(1, 999)})")
+    result.__name__ = "result"
+
+    def overlay_note(path):
+        overlay = folder / "dia-phuong" / path.name
+        line = f"ghi_chu: Phường nhận hồ sơ cả sáng thứ Bảy (thông báo số {rng.randint(1, 999)}).\n"
+        if overlay.exists():
+            text = overlay.read_text("utf-8")
+            text = re.sub(r"^ghi_chu: .*\n", line, text, flags=re.M) if "ghi_chu:" in text else text + line
+        else:
+            text = f"# Phần bổ sung của phường Chí Linh cho thủ tục {path.stem}.\n" + line
+        overlay.write_text(text, "utf-8")
+
+    return [step, document, legal, result, overlay_note]
+
+
+def test_random_page_only_procedure_edits_rewrite_its_pages_without_a_run(preview, tmp_path):
+    """A field only the procedure's page shows (its steps, documents, legal basis, results, the
+    ward's note): the preview writes again the pages made from the procedure, without running the
+    build again."""
+    rng = random.Random(20261203)
+    edits = page_only_edits(rng, preview.content)
+    records = sorted((preview.content / "procedures").glob("*.yaml"))
+    for round_ in range(2):
+        for _ in range(5):
+            path, edit = rng.choice(records), rng.choice(edits)
+            before = built_files(preview.output)
+            edit(path)
+            logged = len(preview.log.read_text("utf-8"))
+            assert preview.rebuild() == "update", (path.name, edit.__name__)
+            log = preview.log.read_text("utf-8")[logged:]
+            assert "Processed" not in log, (path.name, edit.__name__, log)  # Pelican did not run again
+            after = built_files(preview.output)
+            changed = sorted(name for name in after if after[name] != before.get(name))
+            assert changed == [f"thu-tuc/{path.stem.replace('.', '-')}/index.html"], (path.name, edit.__name__, changed)
+        assert_same(built_files(preview.output), full_build(preview.content, tmp_path / f"full-{round_}",
+                                                            tmp_path / f"cache-{round_}"))
+
+
+def test_a_mistake_in_a_procedure_record_writes_nothing_and_the_fix_is_made_in_place(preview, tmp_path):
+    path = preview.content / "procedures" / "1.001193.yaml"
+    original = path.read_text("utf-8")
+    before = built_files(preview.output)
+    broken = re.sub(r"^(ket_qua:\n- )(.*)$", r"\1\2 <script>alert(1)</script>", original, count=1, flags=re.M)
+    assert broken != original
+    path.write_text(broken, "utf-8")
+    logged = len(preview.log.read_text("utf-8"))
+    assert preview.rebuild() == "problems"
+    err = preview.log.read_text("utf-8")[logged:]
+    assert "1.001193.yaml" in err, err
+    assert built_files(preview.output) == before
+    fixed = re.sub(r"^(ket_qua:\n- )(.*)$", r"\1\2 (bản điện tử)", original, count=1, flags=re.M)
+    path.write_text(fixed, "utf-8")
+    logged = len(preview.log.read_text("utf-8"))
+    assert preview.rebuild() == "update"
+    assert "Processed" not in preview.log.read_text("utf-8")[logged:]
+    assert "(bản điện tử)" in (preview.output / "thu-tuc" / "1-001193" / "index.html").read_text("utf-8")
+    assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
+
+
 def test_a_mistake_in_a_header_or_a_new_file_writes_nothing_and_the_fix_is_an_update(preview, tmp_path):
     path = preview.content / "articles" / "2026" / "thanh-toan-truc-tuyen-le-phi-ho-tich.md"
     original = path.read_text("utf-8")

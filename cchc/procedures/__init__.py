@@ -7,13 +7,13 @@ a re-import never touches it.
 
 - schema.py: the one table of fields (record and overlay) and the values they may take;
 - validation.py: checking a record or an overlay field by field, by kind; safe_url;
-- record.py: Procedure (a record merged with its overlay) and load_all;
+- record.py: Procedure (a record merged with its overlay), load_all and load_one;
 - the import, `cchc import-procedures` (importer.py): clean.py (normalising input text), portal.py
   (the national portal's JSON), crawl.py (the public crawl), inputs.py (reading files, one record),
   history.py (new, amended, abolished: the record's lich_su), files.py (writing YAML).
 """
 
-from .record import Procedure, load_all
+from .record import Procedure, load_all, load_one
 from .schema import (CHANGES, CHANNELS, CODE, DATE, DAY_UNITS, FEE_KINDS, LEVELS, ONLINE_LEVELS, OVERLAY_DIR,
                      STATUSES)
 from .validation import safe_url, validate, validate_overlay
@@ -24,4 +24,4 @@ from .validation import safe_url, validate, validate_overlay
 LINK = "{thu-tuc}"
 
 __all__ = ["CHANGES", "CHANNELS", "CODE", "DATE", "DAY_UNITS", "FEE_KINDS", "LEVELS", "LINK", "ONLINE_LEVELS",
-           "OVERLAY_DIR", "STATUSES", "Procedure", "load_all", "safe_url", "validate", "validate_overlay"]
+           "OVERLAY_DIR", "STATUSES", "Procedure", "load_all", "load_one", "safe_url", "validate", "validate_overlay"]

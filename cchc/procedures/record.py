@@ -105,6 +105,12 @@ def _read_one(path: str, overlay: str, bodies) -> tuple:
     return procedure, problems
 
 
+def load_one(path: str, bodies=None) -> tuple:
+    """(Procedure or None, problems) for the record file `path` of a folder and its overlay, as
+    `load_all` reads each (the preview, after the save of one record or overlay)."""
+    return _read_one(path, os.path.join(os.path.dirname(path), OVERLAY_DIR, os.path.basename(path)), bodies)
+
+
 def load_all(folder: str, bodies=None) -> list[Procedure]:
     """Every record of the folder with its overlay; raises ContentError listing every problem."""
     procedures, problems = [], []

@@ -9,6 +9,12 @@ record. `portal` and `crawl` name the input key a field of a plain kind (line, t
 bodies) is read from in the national portal's JSON and in the public crawl; the other fields are
 worked out by cchc.procedures.portal and .crawl. `page_label` is the wording of the procedure page
 where it differs from the label.
+
+`page_only` marks a field that only the procedure's page shows: no list, group, order, finder,
+feed, report or sitemap uses it. The preview writes again just the pages that show a procedure
+when only such fields of its record or overlay changed (plugins/cchc_procedures, `edit_in_place`),
+instead of running the build again. A new field is not page-only until it is marked so: mark it
+only when nothing but a template of the procedure's page reads it.
 """
 
 from __future__ import annotations
@@ -73,6 +79,7 @@ class Field:
     portal: str = ""            # input key in the national portal's JSON (plain kinds)
     crawl: str = ""             # input key in the public crawl (plain kinds)
     page_label: str = ""        # the procedure page's wording, when not the label
+    page_only: bool = False     # shown on the procedure's page only (see above)
 
     @property
     def shown_label(self) -> str:
@@ -88,46 +95,49 @@ F = Field
 FIELDS = (
     F("ma", OWN_CODE, "Mã thủ tục", required=True, amended=False),
     F("ten", LINE, "Tên thủ tục", required=True),
-    F("cap_thuc_hien", LEVEL_LIST, "Cấp thực hiện", required=True),
-    F("loai", LINE, "Loại thủ tục", crawl="loai_thu_tuc"),
+    F("cap_thuc_hien", LEVEL_LIST, "Cấp thực hiện", required=True, page_only=True),
+    F("loai", LINE, "Loại thủ tục", crawl="loai_thu_tuc", page_only=True),
     F("linh_vuc", BODIES, "Lĩnh vực", required=True, portal="categoriesDetails", crawl="linh_vuc"),
-    F("doi_tuong", TEXTS, "Đối tượng thực hiện", portal="subjectTypesDetails", crawl="doi_tuong_thuc_hien"),
+    F("doi_tuong", TEXTS, "Đối tượng thực hiện", portal="subjectTypesDetails", crawl="doi_tuong_thuc_hien",
+      page_only=True),
     F("co_quan_thuc_hien", BODIES, "Cơ quan thực hiện", required=True, portal="departmentsExecuting",
       crawl="co_quan_thuc_hien"),
     F("co_quan_tham_quyen", BODIES, "Cơ quan có thẩm quyền", portal="departmentsAuthority",
-      crawl="co_quan_co_tham_quyen", page_label="Cơ quan có thẩm quyền quyết định"),
+      crawl="co_quan_co_tham_quyen", page_label="Cơ quan có thẩm quyền quyết định", page_only=True),
     F("co_quan_uy_quyen", BODIES, "Cơ quan được ủy quyền", portal="departmentsAuthorized",
-      crawl="co_quan_duoc_uy_quyen"),
-    F("co_quan_phoi_hop", BODIES, "Cơ quan phối hợp", portal="departmentsCoordinating", crawl="co_quan_phoi_hop"),
-    F("noi_tiep_nhan", TEXT, "Địa chỉ tiếp nhận hồ sơ", crawl="dia_chi_tiep_nhan", page_label="Nơi nộp hồ sơ"),
-    F("trinh_tu", STEPS, "Trình tự thực hiện", required=True),
+      crawl="co_quan_duoc_uy_quyen", page_only=True),
+    F("co_quan_phoi_hop", BODIES, "Cơ quan phối hợp", portal="departmentsCoordinating", crawl="co_quan_phoi_hop",
+      page_only=True),
+    F("noi_tiep_nhan", TEXT, "Địa chỉ tiếp nhận hồ sơ", crawl="dia_chi_tiep_nhan", page_label="Nơi nộp hồ sơ",
+      page_only=True),
+    F("trinh_tu", STEPS, "Trình tự thực hiện", required=True, page_only=True),
     F("cach_thuc", CHANNEL_LIST, "Cách thức thực hiện", required=True,
       page_label="Cách thức nộp, thời hạn giải quyết và phí, lệ phí"),
-    F("ho_so", DOCUMENTS, "Thành phần hồ sơ", required=True),
-    F("can_cu_phap_ly", LEGAL, "Căn cứ pháp lý", required=True),
+    F("ho_so", DOCUMENTS, "Thành phần hồ sơ", required=True, page_only=True),
+    F("can_cu_phap_ly", LEGAL, "Căn cứ pháp lý", required=True, page_only=True),
     F("yeu_cau_dieu_kien", TEXT, "Yêu cầu, điều kiện", portal="requirementsAndConditions",
-      crawl="yeu_cau_dieu_kien"),
-    F("ket_qua", TEXTS, "Kết quả thực hiện", required=True, portal="resultsDetails"),
+      crawl="yeu_cau_dieu_kien", page_only=True),
+    F("ket_qua", TEXTS, "Kết quả thực hiện", required=True, portal="resultsDetails", page_only=True),
     F("muc_do_truc_tuyen", CHOICE, "Mức độ trực tuyến", required=True, choices=ONLINE_LEVELS,
       page_label="Mức độ dịch vụ công"),
     F("su_kien_doi_song", TEXTS, "Sự kiện đời sống", portal="serviceGroupsDetails"),
     # The announcing decision: its number changes between snapshots of the national portal.
-    F("quyet_dinh_cong_bo", DECISION, "Quyết định công bố", amended=False),
+    F("quyet_dinh_cong_bo", DECISION, "Quyết định công bố", amended=False, page_only=True),
     F("trang_thai", CHOICE, "Trạng thái", required=True, amended=False, choices=STATUSES),
     F("thay_the_boi", CODE_OF, "Thủ tục thay thế", amended=False),
     F("lich_su", HISTORY, "Quá trình công bố, sửa đổi", required=True, amended=False),
-    F("ngay_cap_nhat", DAY, "Ngày cập nhật", amended=False),
-    F("nguon", SOURCE, "Nguồn dữ liệu", amended=False),
+    F("ngay_cap_nhat", DAY, "Ngày cập nhật", amended=False, page_only=True),
+    F("nguon", SOURCE, "Nguồn dữ liệu", amended=False, page_only=True),
     F("van_ban_chua_tach", VERBATIM, "Văn bản chưa tách",
-      page_label="Thông tin khác theo nguyên văn Cổng Dịch vụ công quốc gia"),
+      page_label="Thông tin khác theo nguyên văn Cổng Dịch vụ công quốc gia", page_only=True),
 )
 # The ward's additions, content/procedures/dia-phuong/<mã>.yaml (never imported).
 OVERLAY_FIELDS = (
     F("phi_dia_phuong", LOCAL_FEES, "Phí, lệ phí của Hải Phòng"),
-    F("dia_chi", TEXT, "Nơi nộp hồ sơ"),
-    F("gio_lam_viec", TEXT, "Giờ làm việc"),
-    F("dien_thoai", PHONE, "Điện thoại"),
-    F("ghi_chu", TEXT, "Lưu ý của phường"),
+    F("dia_chi", TEXT, "Nơi nộp hồ sơ", page_only=True),
+    F("gio_lam_viec", TEXT, "Giờ làm việc", page_only=True),
+    F("dien_thoai", PHONE, "Điện thoại", page_only=True),
+    F("ghi_chu", TEXT, "Lưu ý của phường", page_only=True),
     F("co_quan_phuong", WARD_BODY, "Cơ quan của phường"),
 )
 del F

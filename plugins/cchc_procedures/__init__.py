@@ -36,3 +36,4 @@ def register():
     signals.get_generators.connect(generator.get_generators)
     signals.all_generators_finalized.connect(generator.check_links)
     updates.declare(generator.check_links, generator.check_edited)  # a body edit: its {thu-tuc} links
+    updates.edits_in_place(generator.edit_in_place)  # a record's page-only fields: its pages alone

@@ -292,6 +292,56 @@ class ProceduresGenerator(Generator):
         feeds.write_procedure_changes(writer, self.context, section.changes)
 
 
+def edit_in_place(path, generators):
+    """cchc.updates.edits_in_place: a saved record or overlay of a known procedure, when only its
+    page-only fields changed (cchc/procedures/schema.py): the procedure's view takes the new record
+    in place. The view's fingerprint holds its record and those of the procedures it replaces or is
+    replaced by, so these views change too. None for any other file or edit (a run of the build)."""
+    generator = next((g for g in generators if isinstance(g, ProceduresGenerator)), None)
+    section = getattr(generator, "section", None)
+    if section is None:
+        return None
+    settings = generator.settings
+    folder = os.path.realpath(settings["CCHC_PROCEDURES_DIR"])
+    parent, name = os.path.split(path)
+    if not name.endswith((".yaml", ".yml")) or parent not in (folder, os.path.join(folder, procedures.OVERLAY_DIR)):
+        return None
+    view = section.by_code.get(os.path.splitext(name)[0])
+    if view is None or os.path.realpath(view.record.source) != os.path.join(folder, name):
+        return None
+    site = state.of(settings).site
+    record, problems = procedures.load_one(view.record.source, site.bodies)
+    if record is not None and not problems:
+        problems = _text_problems(record, settings["CCHC_MEDIA_HOSTS"])
+    if problems or record is None:
+        return updates.InPlace([], None, None, problems)
+    if record.code != view.code or not _page_only_differ(view.record, record):
+        return None
+    new = ProcedureView(record, site, settings)
+    new.successor, new.predecessors = view.successor, view.predecessors
+    before = dict(view.__dict__)
+
+    def apply():
+        view.__dict__.clear()
+        view.__dict__.update(new.__dict__)
+
+    def undo():
+        view.__dict__.clear()
+        view.__dict__.update(before)
+
+    return updates.InPlace([view, *view.predecessors, *([view.successor] if view.successor else [])], apply, undo)
+
+
+def _page_only_differ(old: procedures.Procedure, new: procedures.Procedure) -> bool:
+    """Every field of the record and of its overlay that differs is one only the procedure's page shows."""
+    for fields, before, after in ((schema.BY_KEY, old.data, new.data), (schema.OVERLAY_BY_KEY, old.local, new.local)):
+        for key in before.keys() | after.keys():
+            field = fields.get(key)
+            if (field is None or not field.page_only) and before.get(key, None) != after.get(key, None):
+                return False
+    return True
+
+
 def check_edited(item, linking, generators):
     """check_links for the preview's body update (cchc/updates.py): the edited item's links only."""
     check_links([updates.alone(item, generators)])
