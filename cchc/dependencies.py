@@ -240,7 +240,7 @@ class Fingerprints:
             return ("entity", id(value))
         own = getattr(type(value), "__fingerprint__", None)
         if own is not None:  # a class that says what it is made of (plugins/cchc_procedures)
-            return (type(value).__qualname__, own(value))
+            return Declared((type(value).__qualname__, own(value)))
         if type(value) is self.listing_page:  # one page of a listing: all of it comes from its paginator
             # (Paginator.page: the paginator's name, address, settings and slice of its list)
             return ("listing page", self.of(value.paginator), value.number)
@@ -265,6 +265,14 @@ class Fingerprints:
             return ("object", type(value).__qualname__,
                     *[self.of(getattr(value, name, MISSING)) for name in value.__slots__])
         return ("opaque", id(value))
+
+
+class Declared(tuple):
+    """The fingerprint of an object whose class says what it is made of (`__fingerprint__`), equal
+    to the plain tuple: the preview finds by it the files made from such an object
+    (cchc.incremental, `Outputs.reading`)."""
+
+    __slots__ = ()
 
 
 # Attributes that are not what an item is: the shared context, the settings, Pelican's caches.

@@ -53,6 +53,7 @@ import weakref
 from collections import defaultdict
 
 from . import state
+from .dependencies import Declared
 from .settings import site_overrides
 
 FULL = "full"            # a full build is needed (the reason says why)
@@ -148,7 +149,8 @@ class Outputs:
         #                the ids of the items it read, those of the items read as a whole,
         #                {id: ((attribute, fingerprint), …)} of the others (read by attribute),
         #                what it read of the data files: None, ("all", the data's fingerprint) or
-        #                ("entries", ((an entry's key, its fingerprint), …)))
+        #                ("entries", ((an entry's key, its fingerprint), …)),
+        #                the Declared fingerprints all these hold (`reading`))
         self.records: dict[str, tuple] = {}
         self.keys: dict[str, tuple] = {}     # output path → the Tracker key of the write that makes it
         self.reusing = False
@@ -158,6 +160,7 @@ class Outputs:
         self.rendered: list[str] = []
         self.known: set[int] = set()         # ids of the items whose state is compared between runs
         self.files: dict[str, tuple] = {}    # a file a plugin wrote itself → (its inputs' fingerprint, item ids)
+        self.declared_memo: dict[int, tuple] = {}
         self.tracker = tracker               # the session's: which write read which body
 
     def begin(self, reusing: bool, changed: set[int] = frozenset()) -> None:
@@ -173,6 +176,7 @@ class Outputs:
         # the run ends with a problem (nothing an editor's mistake makes stays in the output).
         self.backups: dict[str, bytes | None] = {}
         self.records_before = (dict(self.records), dict(self.keys), dict(self.files)) if reusing else None
+        self.declared_memo = {}
 
     def back_up(self, path: str) -> None:
         if self.records_before is not None and path not in self.backups:
@@ -335,9 +339,27 @@ class Outputs:
                     whole.add(item_id)
                 else:
                     read[item_id] = prints
-        self.records[path] = (template, shared, self._shared(shared, context), own, frozenset(whole) | read.keys(),
-                              frozenset(whole), read, self._read_of_data(rec, context))
+        shared_print = self._shared(shared, context)
+        declared = self._declared(shared_print).union(self._declared(own), *map(self._declared, read.values()))
+        self.records[path] = (template, shared, shared_print, own, frozenset(whole) | read.keys(), frozenset(whole),
+                              read, self._read_of_data(rec, context), declared)
         self.rendered.append(path)
+
+    def _declared(self, print_) -> frozenset:
+        """The Declared fingerprints (cchc.dependencies) in a fingerprint, at any depth. The large
+        ones (a listing's, the procedures') are shared by many records: each is walked once a run."""
+        big = len(print_) > 4
+        if big:
+            found = self.declared_memo.get(id(print_))
+            if found is not None and found[0] is print_:
+                return found[1]
+        inner = [self._declared(part) for part in print_ if isinstance(part, tuple)]
+        found = frozenset().union(*inner) if inner else _NOTHING
+        if type(print_) is Declared:
+            found = found | {print_}
+        if big:
+            self.declared_memo[id(print_)] = (print_, found)
+        return found
 
     def finish(self) -> list[str]:
         """The files written by the last run but not by this one (removed by the caller)."""
@@ -345,28 +367,17 @@ class Outputs:
         for path in gone:
             del self.records[path]
             self.keys.pop(path, None)
+        self.declared_memo = {}
         return gone
 
     def reading(self, markers: set) -> tuple[list[str], bool]:
-        """The files whose recorded inputs hold one of the fingerprints `markers` (cchc.dependencies),
-        and whether a file a plugin wrote itself (`files`) holds one. Each fingerprint object is
-        looked at once: the records share them (the lists every listing page shows)."""
+        """The files whose recorded inputs hold one of the Declared fingerprints `markers`
+        (cchc.dependencies), and whether a file a plugin wrote itself (`files`) holds one."""
         if not markers:
             return [], False
-        heads = {marker[0] for marker in markers}
-        known: dict[int, bool] = {}
-
-        def holds(print_) -> bool:
-            if type(print_) is not tuple or not print_:
-                return False
-            found = known.get(id(print_))
-            if found is None:
-                found = known[id(print_)] = print_[0] in heads and print_ in markers or any(map(holds, print_))
-            return found
-
-        paths = [path for path, record in self.records.items()
-                 if holds(record[2]) or holds(record[3]) or any(map(holds, record[6].values()))]
-        return paths, any(holds(print_) for print_, _ids in self.files.values())
+        paths = [path for path, record in self.records.items() if record[8] and not record[8].isdisjoint(markers)]
+        return paths, any(not self._declared(print_).isdisjoint(markers) for print_, _ids in self.files.values()
+                          if isinstance(print_, tuple))
 
     def showing(self, item) -> set[tuple]:
         """The Tracker keys of the writes whose files read `item` (any attribute of it)."""
@@ -374,6 +385,7 @@ class Outputs:
 
 
 _MISSING = ("missing",)  # a name the render looked up that is not in the context
+_NOTHING = frozenset()
 _METHOD = object()      # (Outputs._attribute) an attribute that is a method
 
 
