@@ -19,7 +19,7 @@ For the reference size (--reference, 5,000 by default) also:
   d. save-to-preview with the preview server's own machinery (cchc.preview.Builder): the first
      build, the update after one article's body is edited, 100 consecutive updates (time and the
      worker's memory), and the updates after each other kind of edit (title, summary, date, tags,
-     chuyên mục, new and deleted article, page title, procedure, two data files);
+     chuyên mục, new and deleted article, page title, procedure name and page-only field, two data files);
   f. the bytes a reader's browser downloads for one article page and one procedure page;
   g. the search index (pagefind/) and the bytes to the first search result of SEARCH_QUERIES, in
      Chromium, served from the production output of (a) without building again
@@ -208,6 +208,10 @@ def edits(site: pathlib.Path) -> dict[str, tuple[pathlib.Path, callable]]:
         text = path.read_text("utf-8")
         path.write_text(re.sub(r"^ten: (.*)$", r"ten: \1 (cập nhật)", text, count=1, flags=re.M), "utf-8")
 
+    def edit_procedure_field(path):  # a field only its page shows (page_only, cchc/procedures/schema.py)
+        text = path.read_text("utf-8")
+        path.write_text(re.sub(r"^(ket_qua:\n- )(.*)$", r"\1\2 (bản điện tử)", text, count=1, flags=re.M), "utf-8")
+
     def edit_data(path):
         text = path.read_text("utf-8")
         path.write_text(text.replace("  mo_ta: Hướng dẫn làm thủ tục,", "  mo_ta: Hướng dẫn chi tiết cách làm thủ tục,", 1), "utf-8")
@@ -216,7 +220,8 @@ def edits(site: pathlib.Path) -> dict[str, tuple[pathlib.Path, callable]]:
         text = path.read_text("utf-8")
         path.write_text(text.replace("  ten_ngan: Phòng KT-HT-ĐT", "  ten_ngan: Phòng KT–HT–ĐT", 1), "utf-8")
 
-    return {"article": (article, edit_article), "procedure": (procedure, edit_procedure), "data": (data_file, edit_data),
+    return {"article": (article, edit_article), "procedure": (procedure, edit_procedure),
+            "procedure_field": (procedure, edit_procedure_field), "data": (data_file, edit_data),
             "data_body": (bodies, edit_body)}
 
 
@@ -266,7 +271,8 @@ def save_to_preview(site: pathlib.Path, logs: pathlib.Path, repeats: int = 100) 
     first full build, an update after one article's body is edited, `repeats` consecutive updates
     (time and the worker's memory), each kind of header edit (a title or a summary: the files that
     show the article; the others: runs of the build in the worker), a new and a deleted article, a
-    procedure edit and two data file edits (runs too)."""
+    procedure's name (a run too) and a field only its page shows (in place), and two data file
+    edits (runs)."""
     from cchc.preview import Builder
 
     out = site / "preview"
@@ -334,13 +340,14 @@ def save_to_preview(site: pathlib.Path, logs: pathlib.Path, repeats: int = 100) 
                          "edited": path.relative_to(site).as_posix()}
         builder.ask("wait-search")
 
-    for kind in ("procedure", "data", "data_body"):
+    for kind in ("procedure", "procedure_field", "data", "data_body"):
         path, edit = edit_list[kind]
         before = path.read_text("utf-8")
         edit(path)
         assert path.read_text("utf-8") != before, f"the {kind} edit changed nothing"
         outcome, seconds = timed(builder.rebuild)
-        # A procedure record and a data file: an update (a run in the worker).
+        # A procedure record and a data file: an update (a run in the worker, or for a field only the
+        # procedure's page shows, its pages written again in place).
         assert outcome == "update", (kind, outcome, builder.outcome)
         results[kind] = {"seconds": round(seconds, 2), "kind": outcome, "edited": path.relative_to(site).as_posix(),
                          "written": builder.outcome.get("written"), "worker_rss_mb": builder.ask("stats")["rss_mb"]}

@@ -36,7 +36,8 @@ PREVIEW_EDITS = (("article", "one article's body"), ("title", "an article's titl
                  ("summary", "an article's summary"), ("date", "an article's date"),
                  ("tags", "an article's tags"), ("category", "an article's chuyên mục"),
                  ("new_article", "a new article"), ("deleted_article", "that article deleted"),
-                 ("page_title", "a page's title"), ("procedure", "one procedure"),
+                 ("page_title", "a page's title"), ("procedure", "a procedure's name"),
+                 ("procedure_field", "a field only a procedure's page shows"),
                  ("data", "a chuyên mục's description (data file)"), ("data_body", "a cơ quan's short name (data file)"))
 
 
@@ -125,8 +126,9 @@ def markdown(results: dict) -> str:
                 "just the files that show it (cchc.incremental), and so it does after a title or a summary "
                 "edit (the files whose render read that article); any other edit of articles and pages runs "
                 "the build again in the worker and renders only the files whose inputs changed "
-                "(cchc.dependencies), and so does a procedure record or a data file (which reads every "
-                "article again). The operating system tells the preview of a save (watchfiles, inotify), which waits "
+                "(cchc.dependencies), and so does a procedure record (but for one whose changed fields only "
+                "its page shows: the files made from that procedure are written again in place) or a data "
+                "file (each article is given the data's new entries). The operating system tells the preview of a save (watchfiles, inotify), which waits "
                 "100 ms for the rest of the same save; the budget line below adds those 0.1 s. Times and "
                 "memory end when the preview shows the new pages: the search index then follows in the "
                 "background (Pagefind, the largest process of the production build above).",
