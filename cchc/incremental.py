@@ -394,7 +394,7 @@ def _entities(print_):
     found, todo = [], [print_]
     while todo:
         value = todo.pop()
-        if type(value) is tuple:
+        if isinstance(value, tuple):  # (Declared fingerprints too)
             if len(value) == 2 and value[0] == "entity":
                 found.append(value[1])
             else:
@@ -1226,7 +1226,8 @@ class Session:
         self.outputs.begin(reusing=False)
         written = self._replay_keys(keys)
         made = self._pages_of(keys)
-        broken = self._check_built_pages(made, sorted(made))
+        # (the pages of articles and pages, the only ones a build checks: cchc.build.run_pelican)
+        broken = self._check_built_pages(made, sorted(made & state.of(self.context).written.keys()))
         if broken:
             found.undo()
             self._replay_keys(keys)
