@@ -264,9 +264,20 @@ def test_a_mistake_in_the_body_writes_nothing_and_says_where(preview, added, mes
     assert built_files(preview.output) != before
 
 
+def set_overlay_field(record: pathlib.Path, key: str, value: str) -> None:
+    """Sets one line of the ward's overlay of a procedure record, making the overlay if there is none."""
+    overlay = record.parent / "dia-phuong" / record.name
+    line = f"{key}: {value}\n"
+    if overlay.exists():
+        text = overlay.read_text("utf-8")
+        text = re.sub(rf"^{key}: .*\n", line, text, flags=re.M) if f"{key}:" in text else text + line
+    else:
+        text = f"# Phần bổ sung của phường Chí Linh cho thủ tục {record.stem}.\n" + line
+    overlay.write_text(text, "utf-8")
+
+
 def procedure_edits(rng: random.Random, content: pathlib.Path):
     """What the ward changes in procedure records and in its overlays (cchc/procedures/schema.py)."""
-    folder = content / "procedures"
 
     def name(path):
         text = path.read_text("utf-8")
@@ -287,14 +298,7 @@ def procedure_edits(rng: random.Random, content: pathlib.Path):
         path.write_text(text, "utf-8")
 
     def overlay_phone(path):
-        overlay = folder / "dia-phuong" / path.name
-        line = f"dien_thoai: 0220 3882 {rng.randint(100, 999)}\n"
-        if overlay.exists():
-            text = overlay.read_text("utf-8")
-            text = re.sub(r"^dien_thoai: .*\n", line, text, flags=re.M) if "dien_thoai:" in text else text + line
-        else:
-            text = f"# Phần bổ sung của phường Chí Linh cho thủ tục {path.stem}.\n" + line
-        overlay.write_text(text, "utf-8")
+        set_overlay_field(path, "dien_thoai", f"0220 3882 {rng.randint(100, 999)}")
 
     return [name, online_level, life_event, overlay_phone]
 
@@ -308,7 +312,6 @@ def test_random_procedure_edits_give_the_same_files_as_a_full_build(preview, tmp
 
 def page_only_edits(rng: random.Random, content: pathlib.Path):
     """Edits of the fields only a procedure's page shows (page_only in cchc/procedures/schema.py)."""
-    folder = content / "procedures"
 
     def substituted(pattern, replace):
         def edit(path):
@@ -328,14 +331,7 @@ def page_only_edits(rng: random.Random, content: pathlib.Path):
     result.__name__ = "result"
 
     def overlay_note(path):
-        overlay = folder / "dia-phuong" / path.name
-        line = f"ghi_chu: Phường nhận hồ sơ cả sáng thứ Bảy (thông báo số {rng.randint(1, 999)}).\n"
-        if overlay.exists():
-            text = overlay.read_text("utf-8")
-            text = re.sub(r"^ghi_chu: .*\n", line, text, flags=re.M) if "ghi_chu:" in text else text + line
-        else:
-            text = f"# Phần bổ sung của phường Chí Linh cho thủ tục {path.stem}.\n" + line
-        overlay.write_text(text, "utf-8")
+        set_overlay_field(path, "ghi_chu", f"Phường nhận hồ sơ cả sáng thứ Bảy (thông báo số {rng.randint(1, 999)}).")
 
     return [step, document, legal, result, overlay_note]
 
