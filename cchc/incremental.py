@@ -353,8 +353,13 @@ class Outputs:
             found = self.declared_memo.get(id(print_))
             if found is not None and found[0] is print_:
                 return found[1]
-        inner = [self._declared(part) for part in print_ if isinstance(part, tuple)]
-        found = frozenset().union(*inner) if inner else _NOTHING
+        found = _NOTHING
+        for part in print_:
+            # (an article or a page, ("entity", id), the most common part, holds nothing)
+            if isinstance(part, tuple) and not (len(part) == 2 and part[0] == "entity"):
+                inner = self._declared(part)
+                if inner:
+                    found = found | inner
         if type(print_) is Declared:
             found = found | {print_}
         if big:
@@ -1217,7 +1222,10 @@ class Session:
             print(str(ContentError(found.problems)), file=sys.stderr, flush=True)
             return Outcome(PROBLEMS, "lỗi trong nội dung")
         prints = Fingerprints()
-        paths, in_own_files = self.outputs.reading({prints.of(value) for value in found.changed})
+        markers = {prints.of(value) for value in found.changed}
+        if not all(type(marker) is Declared for marker in markers):  # (no record would be found holding it)
+            return None
+        paths, in_own_files = self.outputs.reading(markers)
         if in_own_files:  # a file a plugin writes itself, which only a run of the build makes again
             return None
         keys = sorted({self.outputs.keys[p] for p in paths}, key=repr)

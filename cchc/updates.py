@@ -13,6 +13,10 @@ not replay would have done something else with the new body. So every handler of
   edited item (and `linking`, the items whose {filename} links point into it) in place of the
   whole-site handler (link checks, the task matrix placeholder).
 
+A file a plugin reads itself (a procedure record) can also be taken in place, when the plugin says
+how (`edits_in_place`, below): the objects it made from the file change in place, and the files
+made from those objects are rendered again.
+
 Every other edit is a new run of the whole build in the worker (`Session._rerun`), which calls
 every handler as a full build does and finds by itself which pages changed (cchc/dependencies.py);
 it too needs every handler declared, because a handler with unknown effects could make a run
@@ -182,6 +186,7 @@ def rebinders() -> list[Callable]:
 @dataclasses.dataclass
 class InPlace:
     changed: list                       # the objects the edit changes, as they are before `apply`
+    #                                     (of classes with __fingerprint__: cchc.dependencies.Declared)
     apply: Callable[[], None] | None    # changes them in place
     undo: Callable[[], None] | None     # puts them back (a page made from them has a broken link)
     problems: list = dataclasses.field(default_factory=list)  # mistakes in the file: nothing is applied

@@ -10,11 +10,11 @@ bodies) is read from in the national portal's JSON and in the public crawl; the 
 worked out by cchc.procedures.portal and .crawl. `page_label` is the wording of the procedure page
 where it differs from the label.
 
-`page_only` marks a field that only the procedure's page shows: no list, group, order, finder,
-feed, report or sitemap uses it. The preview writes again just the pages that show a procedure
-when only such fields of its record or overlay changed (plugins/cchc_procedures, `edit_in_place`),
-instead of running the build again. A new field is not page-only until it is marked so: mark it
-only when nothing but a template of the procedure's page reads it.
+`page_only` marks a field that only templates show (the procedure's page): no order, group,
+finder data, feed, report, sitemap or other step of the build reads it. When only such fields of
+a record or of its overlay changed, the preview writes again the pages made from that procedure
+(plugins/cchc_procedures, `edit_in_place`) instead of running the build again. A new field is not
+page-only until it is marked so: mark it only when nothing but templates read it.
 """
 
 from __future__ import annotations
