@@ -157,8 +157,10 @@ def production(site: pathlib.Path, out: pathlib.Path, log: pathlib.Path, cold: b
     shutil.rmtree(out, ignore_errors=True)
     if cold:
         shutil.rmtree(site / "cache", ignore_errors=True)
-    return measure([str(BIN / "cchc"), "build", "--production", "--siteurl", PRODUCTION_SITEURL,
-                    "--content", str(site / "content"), "-o", str(out), "--cache", str(site / "cache")], log)
+    # (`python -m` from ROOT: the code of this checkout. The `cchc` script of .venv/bin imports the
+    # checkout the environment was installed from, which a git worktree sharing it is not.)
+    return measure([sys.executable, "-m", "cchc.cli", "build", "--production", "--siteurl", PRODUCTION_SITEURL,
+                    "--content", str(site / "content"), "-o", str(out), "--cache", str(site / "cache")], log, cwd=ROOT)
 
 
 def bare_pelican(site: pathlib.Path, log: pathlib.Path) -> dict:
