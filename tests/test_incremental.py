@@ -276,7 +276,7 @@ def set_overlay_field(record: pathlib.Path, key: str, value: str) -> None:
     overlay.write_text(text, "utf-8")
 
 
-def procedure_edits(rng: random.Random, content: pathlib.Path):
+def procedure_edits(rng: random.Random):
     """What the ward changes in procedure records and in its overlays (cchc/procedures/schema.py)."""
 
     def name(path):
@@ -305,30 +305,30 @@ def procedure_edits(rng: random.Random, content: pathlib.Path):
 
 def test_random_procedure_edits_give_the_same_files_as_a_full_build(preview, tmp_path):
     rng = random.Random(20261201)
-    edits = procedure_edits(rng, preview.content)
+    edits = procedure_edits(rng)
     records = sorted((preview.content / "procedures").glob("*.yaml"))
     edit_in_rounds(preview, tmp_path, 2, 4, lambda: (rng.choice(records), rng.choice(edits)))
 
 
-def page_only_edits(rng: random.Random, content: pathlib.Path):
+def page_only_edits(rng: random.Random):
     """Edits of the fields only a procedure's page shows (page_only in cchc/procedures/schema.py)."""
 
-    def substituted(pattern, replace):
+    def substituted(name, pattern, replace):
         def edit(path):
             text = path.read_text("utf-8")
             changed = re.sub(pattern, replace, text, count=1, flags=re.M)
-            assert changed != text, (edit.__name__, path.name)
+            assert changed != text, (name, path.name)
             path.write_text(changed, "utf-8")
+        edit.__name__ = name
         return edit
 
-    step = substituted(r"^(  mo_ta: )(.*)$", lambda m: f"{m[1]}{m[2]} Bước được sửa lần {rng.randint(1, 999)}.")
-    step.__name__ = "step"
-    document = substituted(r"^(  - ten: )(.*)$", lambda m: f"{m[1]}{m[2]} (bản {rng.randint(1, 999)})")
-    document.__name__ = "document"
-    legal = substituted(r"^(can_cu_phap_ly:\n- ten: )(.*)$", lambda m: f"{m[1]}{m[2]}, sửa đổi {rng.randint(1, 999)}")
-    legal.__name__ = "legal"
-    result = substituted(r"^(ket_qua:\n- )(.*)$", lambda m: f"{m[1]}{m[2]} (bản điện tử {rng.randint(1, 999)})")
-    result.__name__ = "result"
+    step = substituted("step", r"^(  mo_ta: )(.*)$",
+                       lambda m: f"{m[1]}{m[2]} Bước được sửa lần {rng.randint(1, 999)}.")
+    document = substituted("document", r"^(  - ten: )(.*)$", lambda m: f"{m[1]}{m[2]} (bản {rng.randint(1, 999)})")
+    legal = substituted("legal", r"^(can_cu_phap_ly:\n- ten: )(.*)$",
+                        lambda m: f"{m[1]}{m[2]}, sửa đổi {rng.randint(1, 999)}")
+    result = substituted("result", r"^(ket_qua:\n- )(.*)$",
+                         lambda m: f"{m[1]}{m[2]} (bản điện tử {rng.randint(1, 999)})")
 
     def overlay_note(path):
         set_overlay_field(path, "ghi_chu", f"Phường nhận hồ sơ cả sáng thứ Bảy (thông báo số {rng.randint(1, 999)}).")
@@ -341,7 +341,7 @@ def test_random_page_only_procedure_edits_rewrite_its_pages_without_a_run(previe
     ward's note): the preview writes again the pages made from the procedure, without running the
     build again."""
     rng = random.Random(20261203)
-    edits = page_only_edits(rng, preview.content)
+    edits = page_only_edits(rng)
     records = sorted((preview.content / "procedures").glob("*.yaml"))
     for round_ in range(2):
         for _ in range(5):
