@@ -53,6 +53,12 @@ class Entry:
         depends on this entry alone (cchc.dependencies)."""
         return (self.source, self.code)
 
+    def __fingerprint__(self) -> tuple:
+        """For the preview (cchc.dependencies): an entry is its place and its fields, by value. A
+        Declared fingerprint lets the preview find the files made from an entry, when an edit
+        changes only fields templates show (SHOWN_ONLY) and the entry takes them in place."""
+        return (self.source, self.code, self.name, self.line, repr(self.fields))
+
     def line_of(self, field: str) -> int:
         """Line of one field of this entry in its data file (the entry's first line if absent)."""
         return self.fields.get("__lines__", {}).get(field, self.line)
@@ -296,6 +302,11 @@ SCHEMAS = {
     "tasks": {"so": TEXT, "ten": TEXT, "chu_tri": TEXT, "phoi_hop": TEXTS, "thoi_gian": TEXT, "tien_do": TEXT,
               "san_pham": TEXT},
 }
+# The fields only templates show: no code reads them (no lookup, check, order, address, feed, report
+# or finder). An edit of a data file that changes nothing else is made in place by the preview (the
+# pages that show the entries are rendered again, cchc.incremental): mark a field here only when
+# that holds. Cơ quan have none: their short names and other spellings are looked up.
+SHOWN_ONLY = {"categories": {"mo_ta"}, "areas": {"mo_ta"}, "forms": {"mo_ta"}}
 PLAN_SCHEMA = {"so": TEXT, "ngay": TEXT, "co_quan_ban_hanh": TEXT, "trich_yeu": TEXT}
 PLAN_REQUIRED = ("so", "ngay", "co_quan_ban_hanh", "trich_yeu", "nhiem_vu")
 INVALID = "__invalid__"   # keys of an item whose value had the wrong type (removed, already reported)
@@ -466,6 +477,49 @@ class SiteData:
         """Every entry of every taxonomy."""
         for taxonomy in (self.categories, self.areas, self.forms, self.bodies, self.tasks):
             yield from taxonomy
+
+
+def shown_only_changes(old: SiteData, new: SiteData) -> list[tuple[Entry, Entry]] | None:
+    """The entries of `old` whose fields only templates show (SHOWN_ONLY) differ in `new`, each with
+    its new reading: [(old entry, new entry), …]. None when anything else differs (an entry added,
+    removed, moved or renamed, another field, the plan)."""
+    if old.plan != new.plan:
+        return None
+    changed = []
+    for name in ("categories", "areas", "forms", "bodies", "tasks"):
+        before, after = getattr(old, name), getattr(new, name)
+        if (before.label, before._fold_codes, len(before)) != (after.label, after._fold_codes, len(after)):
+            return None
+        shown = SHOWN_ONLY.get(name, set()) | {"__lines__"}
+        for entry, now in zip(before, after):
+            if entry == now:
+                continue
+            if (entry.source, entry.code, entry.name, entry.line) != (now.source, now.code, now.name, now.line):
+                return None
+            if any(entry.fields.get(key, _ABSENT) != now.fields.get(key, _ABSENT)
+                   for key in entry.fields.keys() | now.fields.keys() if key not in shown):
+                return None
+            changed.append((entry, now))
+    return changed
+
+
+_ABSENT = object()
+
+
+def keep_entries(old: SiteData, new: SiteData) -> None:
+    """Gives `new` (a later reading of the data files) the very entries of `old` that are equal to
+    its own. What holds an entry (an article, a chuyên mục) then holds the one of the data in use,
+    which an edit of SHOWN_ONLY fields changes in place (the preview, cchc.incremental)."""
+    for name in ("categories", "areas", "forms", "bodies", "tasks"):
+        before = {entry._cchc_key(): entry for entry in getattr(old, name)}
+        taxonomy = getattr(new, name)
+        kept = {}
+        for index, entry in enumerate(taxonomy.entries):
+            same = before.get(entry._cchc_key())
+            if same is not None and same is not entry and same == entry:
+                taxonomy.entries[index] = kept[id(entry)] = same
+        if kept:
+            taxonomy._lookup = {key: kept.get(id(entry), entry) for key, entry in taxonomy._lookup.items()}
 
 
 def load(data_dir: str) -> SiteData:

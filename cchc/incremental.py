@@ -170,7 +170,7 @@ class Outputs:
         self.prints = Fingerprints()
         self.produced, self.rendered = set(), []
         self.shared_prints = {}
-        self.data_print = self.data_entries = None
+        self.data_print = self.data_entries = self.data_declared = None
         self.attribute_prints = {}
         # A run's earlier bytes of each file it writes or removes, and its records, put back when
         # the run ends with a problem (nothing an editor's mistake makes stays in the output).
@@ -340,9 +340,11 @@ class Outputs:
                 else:
                     read[item_id] = prints
         shared_print = self._shared(shared, context)
-        declared = self._declared(shared_print).union(self._declared(own), *map(self._declared, read.values()))
+        of_data = self._read_of_data(rec, context)
+        declared = self._declared(shared_print).union(self._declared(own), *map(self._declared, read.values()),
+                                                      self._declared_of_data(of_data))
         self.records[path] = (template, shared, shared_print, own, frozenset(whole) | read.keys(), frozenset(whole),
-                              read, self._read_of_data(rec, context), declared)
+                              read, of_data, declared)
         self.rendered.append(path)
 
     def _declared(self, print_) -> frozenset:
@@ -366,6 +368,16 @@ class Outputs:
             self.declared_memo[id(print_)] = (print_, found)
         return found
 
+    def _declared_of_data(self, read) -> frozenset:
+        """The data files' entries (Declared: cchc.data.Entry) a render read (`_read_of_data`)."""
+        if read is None:
+            return _NOTHING
+        if read[0] == "entries":
+            return frozenset(print_ for _key, print_ in read[1] if type(print_) is Declared)
+        if self.data_declared is None or self.data_declared[0] is not read[1]:  # (once a run: all the data)
+            self.data_declared = (read[1], self._declared(read[1]))
+        return self.data_declared[1]
+
     def finish(self) -> list[str]:
         """The files written by the last run but not by this one (removed by the caller)."""
         gone = [path for path in self.records if path not in self.produced]
@@ -387,6 +399,11 @@ class Outputs:
     def showing(self, item) -> set[tuple]:
         """The Tracker keys of the writes whose files read `item` (any attribute of it)."""
         return {self.keys[path] for path, record in self.records.items() if id(item) in record[4]}
+
+    def showing_whole(self, items) -> set[tuple]:
+        """The Tracker keys of the writes whose files read one of `items` as a whole."""
+        ids = {id(item) for item in items}
+        return {self.keys[path] for path, record in self.records.items() if not ids.isdisjoint(record[5])} if ids else set()
 
 
 _MISSING = ("missing",)  # a name the render looked up that is not in the context
@@ -919,6 +936,7 @@ class Session:
             self.stale = True
             try:
                 build_state.site = data.load(self.pelican.settings["CCHC_DATA_DIR"])
+                data.keep_entries(site_before, build_state.site)  # (for _data_in_place)
             except ContentError as error:
                 print(str(error), file=sys.stderr, flush=True)
                 self.unread = set(paths)
@@ -1206,17 +1224,19 @@ class Session:
 
     def _edit_in_place(self, path: str) -> Outcome | None:
         """A file a plugin reads itself whose edit changes only objects the plugin made from it, in
-        place (cchc.updates.edits_in_place): the files whose recorded inputs hold one of them are
-        rendered again, without a run of the build. None when no plugin takes the edit so."""
+        place (cchc.updates.edits_in_place), or a data file's edit of fields only templates show
+        (_data_in_place): the files whose recorded inputs hold one of them are rendered again,
+        without a run of the build. None when the edit cannot be taken so."""
         from . import updates
         from .dependencies import Fingerprints
         from .errors import ContentError
 
-        for edit in updates.in_place_edits():
+        found = self._data_in_place(path) if self._data_file(path) else None
+        for edit in [] if found is not None else updates.in_place_edits():
             found = edit(path, self.generators)
             if found is not None:
                 break
-        else:
+        if found is None:
             return None
         if found.problems:
             print(str(ContentError(found.problems)), file=sys.stderr, flush=True)
@@ -1226,9 +1246,10 @@ class Session:
         if not all(type(marker) is Declared for marker in markers):  # (no record would be found holding it)
             return None
         paths, in_own_files = self.outputs.reading(markers)
-        if in_own_files:  # a file a plugin writes itself, which only a run of the build makes again
+        if in_own_files and not found.shown_only:  # a file a plugin writes itself, which only a run makes again
             return None
-        keys = sorted({self.outputs.keys[p] for p in paths}, key=repr)
+        keys = {self.outputs.keys[p] for p in paths} | self.outputs.showing_whole(found.held_by)
+        keys = sorted(keys, key=repr)
         if found.changed:
             found.apply()
         self.outputs.begin(reusing=False)
@@ -1243,6 +1264,35 @@ class Session:
             return Outcome(PROBLEMS, "liên kết hỏng")
         self._schedule_search()
         return Outcome(DONE, written=written)
+
+    def _data_in_place(self, path: str):
+        """A data file's edit that changes only fields templates show (cchc.data.SHOWN_ONLY): the
+        entries take the new values in place (every article, chuyên mục and page that holds them
+        sees them), as an InPlace of cchc.updates. None for any other edit (a run of the build, which
+        also reports a mistake in the file and reads the data again in every run until it is fixed)."""
+        from . import data, updates
+        from .dependencies import holds
+        from .errors import ContentError
+
+        try:
+            new = data.load(self.pelican.settings["CCHC_DATA_DIR"])
+        except ContentError:
+            return None
+        changed = data.shown_only_changes(state.of(self.pelican.settings).site, new)
+        if changed is None:
+            return None
+        entries = [entry for entry, _now in changed]
+        before = [dict(entry.fields) for entry in entries]
+
+        def put(values):
+            for entry, fields in zip(entries, values):
+                entry.fields.clear()
+                entry.fields.update(fields)
+
+        ids = {id(entry) for entry in entries}
+        held_by = [item for item in _items(self.generators) if holds(item, ids)] if ids else []
+        return updates.InPlace(entries, lambda: put([dict(now.fields) for _entry, now in changed]),
+                               lambda: put(before), shown_only=True, held_by=held_by)
 
     def _replay(self, item, keys, rewrites=()) -> int:
         forget_rendering(item)

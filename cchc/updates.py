@@ -190,6 +190,13 @@ class InPlace:
     apply: Callable[[], None] | None    # changes them in place
     undo: Callable[[], None] | None     # puts them back (a page made from them has a broken link)
     problems: list = dataclasses.field(default_factory=list)  # mistakes in the file: nothing is applied
+    # The changed values are shown only by templates (cchc.data.SHOWN_ONLY): the files a plugin
+    # writes itself do not show them, and are left as they are (the next run finds their recorded
+    # inputs changed and makes them again, with the same bytes).
+    shown_only: bool = False
+    # Articles and pages holding the changed objects among their attributes: the files that read
+    # one of them as a whole are rendered again too.
+    held_by: list = dataclasses.field(default_factory=list)
 
 
 _IN_PLACE: list[Callable] = []

@@ -506,6 +506,40 @@ def test_random_data_file_edits_give_the_same_files_as_a_full_build(preview, tmp
     edit_in_rounds(preview, tmp_path, len(edits), 1, lambda: (preview.content / "data", edits.pop()))
 
 
+def test_random_description_edits_of_data_files_rewrite_what_shows_them_without_a_run(preview, tmp_path):
+    """A field of a data file only templates show (cchc.data.SHOWN_ONLY: a chuyên mục's or a hình
+    thức's description): the entries take it in place and the preview writes again the pages that
+    show them, without running the build again. Only pages showing the new text change."""
+    rng = random.Random(20261204)
+    folder = preview.content / "data"
+    for round_ in range(2):
+        if round_:  # a run after another data edit reads the data again: what holds an entry must
+            # still hold the one an edit in place changes (cchc.data.keep_entries)
+            bodies = folder / "co-quan.yaml"
+            bodies.write_text(bodies.read_text("utf-8").replace("  ten_ngan: HĐND phường\n",
+                                                                "  ten_ngan: HĐND P. Chí Linh\n", 1), "utf-8")
+            assert preview.rebuild() == "update"
+        for _ in range(3):
+            path = folder / rng.choice(["chuyen-muc.yaml", "chuyen-muc.yaml", "hinh-thuc.yaml"])
+            text = path.read_text("utf-8")
+            line = rng.choice(re.findall(r"^  mo_ta: .*$", text, flags=re.M))
+            added = f" Cập nhật lần {rng.randint(1, 999)}."
+            path.write_text(text.replace(line, line + added, 1), "utf-8")
+            before = built_files(preview.output)
+            logged = len(preview.log.read_text("utf-8"))
+            assert preview.rebuild() == "update", (path.name, line)
+            log = preview.log.read_text("utf-8")[logged:]
+            assert "Processed" not in log, (path.name, line, log)  # Pelican did not run again
+            after = built_files(preview.output)
+            changed = sorted(name for name in after if after[name] != before.get(name))
+            showing = sorted(name for name in after
+                             if added in (preview.output / name).read_text("utf-8", errors="replace"))
+            assert changed == showing, (path.name, line, changed, showing)
+            assert bool(changed) == (path.name == "chuyen-muc.yaml"), (path.name, changed)  # (no page shows a form's)
+        assert_same(built_files(preview.output), full_build(preview.content, tmp_path / f"full-{round_}",
+                                                            tmp_path / f"cache-{round_}"))
+
+
 def test_a_mistake_in_a_data_file_writes_nothing_and_the_fix_is_an_update(preview, tmp_path):
     data = preview.content / "data" / "co-quan.yaml"
     original = data.read_text("utf-8")
