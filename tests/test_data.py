@@ -81,3 +81,42 @@ def test_duplicate_code_and_unknown_body_are_reported_together(tmp_path):
     problems = [str(p) for p in error.value.problems]
     assert any("hinh-thuc.yaml" in p and "mã “tin” trùng" in p for p in problems)
     assert any("ke-hoach.yaml" in p and "cơ quan “so-tu-phap”" in p for p in problems)
+
+
+@pytest.mark.parametrize("old, new, taken", [
+    ("  mo_ta: Hướng dẫn làm thủ tục,", "  mo_ta: Hướng dẫn chi tiết cách làm thủ tục,", True),  # a description
+    ("  ten: Chủ trương, chính sách\n", "  ten: Chủ trương và chính sách\n", False),             # a name
+    ("  noi_dung: [a, d, đ]\n", "  noi_dung: [a, đ]\n", False),                                  # its areas
+    ("- ma: to-chuc-bo-may\n", "- ma: tin-phuong\n  ten: Tin của phường\n- ma: to-chuc-bo-may\n", False),  # a new one
+    ("# Chuyên mục", "# Các chuyên mục\n# Chuyên mục", False),                                     # every line moves
+])
+def test_an_edit_of_descriptions_only_is_told_apart(tmp_path, old, new, taken):
+    """The preview takes in place an edit of fields only templates show (cchc.data.SHOWN_ONLY):
+    shown_only_changes names the entries it changes, and None for any other edit."""
+    folder = copy_data(tmp_path)
+    before = data.load(str(folder))
+    path = folder / "chuyen-muc.yaml"
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    changed = data.shown_only_changes(before, data.load(str(folder)))
+    if taken:
+        assert [(entry.code, now.fields["mo_ta"][:30]) for entry, now in changed] == [
+            ("thu-tuc-dich-vu-cong", "Hướng dẫn chi tiết cách làm th")]
+    else:
+        assert changed is None
+
+
+def test_a_new_reading_keeps_the_entries_that_did_not_change(tmp_path):
+    folder = copy_data(tmp_path)
+    before = data.load(str(folder))
+    path = folder / "co-quan.yaml"
+    path.write_text(path.read_text("utf-8").replace("  ten_ngan: HĐND phường\n", "  ten_ngan: HĐND P. Chí Linh\n", 1),
+                    "utf-8")
+    after = data.load(str(folder))
+    data.keep_entries(before, after)
+    assert all(a is b for a, b in zip(before.categories, after.categories))
+    assert after.categories.get("Chủ trương, chính sách") is before.categories.get("Chủ trương, chính sách")
+    hdnd = after.bodies.get("hdnd")
+    assert hdnd is not before.bodies.get("hdnd") and hdnd.ten_ngan == "HĐND P. Chí Linh"
+    assert after.bodies.get("ubnd") is before.bodies.get("ubnd")
