@@ -464,6 +464,9 @@ def _is_date(text: str) -> bool:
     return True
 
 
+TAXONOMIES = ("categories", "areas", "forms", "bodies", "tasks")  # SiteData's taxonomies, in order
+
+
 @dataclasses.dataclass
 class SiteData:
     categories: Taxonomy
@@ -475,8 +478,8 @@ class SiteData:
 
     def entries(self):
         """Every entry of every taxonomy."""
-        for taxonomy in (self.categories, self.areas, self.forms, self.bodies, self.tasks):
-            yield from taxonomy
+        for name in TAXONOMIES:
+            yield from getattr(self, name)
 
 
 def shown_only_changes(old: SiteData, new: SiteData) -> list[tuple[Entry, Entry]] | None:
@@ -486,7 +489,7 @@ def shown_only_changes(old: SiteData, new: SiteData) -> list[tuple[Entry, Entry]
     if old.plan != new.plan:
         return None
     changed = []
-    for name in ("categories", "areas", "forms", "bodies", "tasks"):
+    for name in TAXONOMIES:
         before, after = getattr(old, name), getattr(new, name)
         if (before.label, before._fold_codes, len(before)) != (after.label, after._fold_codes, len(after)):
             return None
@@ -510,7 +513,7 @@ def keep_entries(old: SiteData, new: SiteData) -> None:
     """Gives `new` (a later reading of the data files) the very entries of `old` that are equal to
     its own. What holds an entry (an article, a chuyên mục) then holds the one of the data in use,
     which an edit of SHOWN_ONLY fields changes in place (the preview, cchc.incremental)."""
-    for name in ("categories", "areas", "forms", "bodies", "tasks"):
+    for name in TAXONOMIES:
         before = {entry._cchc_key(): entry for entry in getattr(old, name)}
         taxonomy = getattr(new, name)
         kept = {}

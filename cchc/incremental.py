@@ -170,7 +170,7 @@ class Outputs:
         self.prints = Fingerprints()
         self.produced, self.rendered = set(), []
         self.shared_prints = {}
-        self.data_print = self.data_entries = self.data_declared = None
+        self.data_print = self.data_entries = None
         self.attribute_prints = {}
         # A run's earlier bytes of each file it writes or removes, and its records, put back when
         # the run ends with a problem (nothing an editor's mistake makes stays in the output).
@@ -347,10 +347,11 @@ class Outputs:
                               read, of_data, declared)
         self.rendered.append(path)
 
-    def _declared(self, print_) -> frozenset:
+    def _declared(self, print_, shared: bool = False) -> frozenset:
         """The Declared fingerprints (cchc.dependencies) in a fingerprint, at any depth. The large
-        ones (a listing's, the procedures') are shared by many records: each is walked once a run."""
-        big = len(print_) > 4
+        ones (a listing's, the procedures') are shared by many records: each is walked once a run,
+        as is one the caller says is `shared` (all the data)."""
+        big = shared or len(print_) > 4
         if big:
             found = self.declared_memo.get(id(print_))
             if found is not None and found[0] is print_:
@@ -374,9 +375,7 @@ class Outputs:
             return _NOTHING
         if read[0] == "entries":
             return frozenset(print_ for _key, print_ in read[1] if type(print_) is Declared)
-        if self.data_declared is None or self.data_declared[0] is not read[1]:  # (once a run: all the data)
-            self.data_declared = (read[1], self._declared(read[1]))
-        return self.data_declared[1]
+        return self._declared(read[1], shared=True)
 
     def finish(self) -> list[str]:
         """The files written by the last run but not by this one (removed by the caller)."""
@@ -1231,11 +1230,11 @@ class Session:
         from .dependencies import Fingerprints
         from .errors import ContentError
 
-        found = self._data_in_place(path) if self._data_file(path) else None
-        for edit in [] if found is not None else updates.in_place_edits():
-            found = edit(path, self.generators)
-            if found is not None:
-                break
+        if self._data_file(path):
+            found = self._data_in_place(path)
+        else:
+            taken = (edit(path, self.generators) for edit in updates.in_place_edits())
+            found = next((edit for edit in taken if edit is not None), None)
         if found is None:
             return None
         if found.problems:
