@@ -160,6 +160,8 @@ class Outputs:
         self.rendered: list[str] = []
         self.known: set[int] = set()         # ids of the items whose state is compared between runs
         self.files: dict[str, tuple] = {}    # a file a plugin wrote itself → (its inputs' fingerprint, item ids)
+        self.owners: dict[str, str] = {}     # output path → the class name of the generator that wrote it
+        self.owner = ""                      # that of the generator writing now (Session._keep_generators)
         self.declared_memo: dict[int, tuple] = {}
         self.tracker = tracker               # the session's: which write read which body
 
@@ -175,8 +177,15 @@ class Outputs:
         # A run's earlier bytes of each file it writes or removes, and its records, put back when
         # the run ends with a problem (nothing an editor's mistake makes stays in the output).
         self.backups: dict[str, bytes | None] = {}
-        self.records_before = (dict(self.records), dict(self.keys), dict(self.files)) if reusing else None
+        self.records_before = (dict(self.records), dict(self.keys), dict(self.files), dict(self.owners)) \
+            if reusing else None
         self.declared_memo = {}
+
+    def produce(self, path: str) -> None:
+        """`path` is written (or left as it is) by this run, by the generator writing now."""
+        self.produced.add(path)
+        if self.owner:  # (a write made again on its own, outside its generator, keeps its owner)
+            self.owners[path] = self.owner
 
     def back_up(self, path: str) -> None:
         if self.records_before is not None and path not in self.backups:
@@ -198,7 +207,7 @@ class Outputs:
                 with open(path, "wb") as handle:
                     handle.write(data)
         if self.records_before is not None:
-            for kept, before in zip((self.records, self.keys, self.files), self.records_before):
+            for kept, before in zip((self.records, self.keys, self.files, self.owners), self.records_before):
                 kept.clear()
                 kept.update(before)
         self.backups = {}
@@ -383,6 +392,7 @@ class Outputs:
         for path in gone:
             del self.records[path]
             self.keys.pop(path, None)
+            self.owners.pop(path, None)
         self.declared_memo = {}
         return gone
 
@@ -458,8 +468,9 @@ def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
         key = os.path.normpath(path)
         if path in writer._written_files or not outputs.unchanged(key, template.name, context, localcontext, own):
             return False  # (written already in this run: Pelican's rules for a second write apply)
-        tracker.refresh(("file", name), lambda w: emit(w, template, context, localcontext, own, name, override))
-        outputs.produced.add(key)
+        tracker.refresh(("file", name),
+                        lambda w: emit(w, template, context, _current(localcontext, context, own), own, name, override))
+        outputs.produce(key)
         writer._written_files.add(path)
         if override:  # as Writer._open_w records it: a later write of the same file is skipped
             writer._overridden_files.add(path)
@@ -475,7 +486,7 @@ def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
             output = template.render(localcontext)
         key = os.path.normpath(path)
         outputs.note(key, template.name, rec, context, localcontext, own, tracker.current)
-        outputs.produced.add(key)
+        outputs.produce(key)
         outputs.back_up(key)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with writer._open_w(path, "utf-8", override=override) as handle:
@@ -503,7 +514,8 @@ def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
             if skipped(self, template, context, localcontext, own, name, override_output):
                 return
             with tracker.scope(("file", name),
-                               lambda writer: emit(writer, template, context, localcontext, own, name, override_output)):
+                               lambda writer: emit(writer, template, context, _current(localcontext, context, own), own,
+                                                   name, override_output)):
                 emit(self, template, context, localcontext, own, name, override_output)
 
         own = {"output_file", "localsiteurl", *kwargs, *(("SITEURL",) if relative_urls else ())}
@@ -536,7 +548,7 @@ def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
 
         if key and not override_output and outputs.unchanged(key, "feed", {}, inputs, inputs.keys()):
             tracker.refresh(("feed", path), replay)
-            outputs.produced.add(key)
+            outputs.produce(key)
             return None
         if key:
             outputs.back_up(key)
@@ -550,7 +562,7 @@ def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
                 if isinstance(item, Content):
                     rec.touched[id(item)] = item
             outputs.note(key, "feed", rec, {}, inputs, inputs.keys(), owner)
-            outputs.produced.add(key)
+            outputs.produce(key)
         return feed
 
     def generate_output(self, writer):
@@ -563,6 +575,20 @@ def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
 
     Writer.write_file, Writer.write_feed = tracked_write_file, tracked_write_feed
     ArticlesGenerator.generate_output = generate_output
+
+
+def _current(localcontext: dict, context: dict, own) -> dict:
+    """A write's context made again later (a replay): the context's values as they are now (a
+    generator's context made again, Session._regenerate), with the write's own."""
+    return {**localcontext, **{key: value for key, value in context.items() if key not in own}}
+
+
+def _owned(outputs, generator, generate_output, writer):
+    outputs.owner = type(generator).__name__
+    try:
+        generate_output(writer)
+    finally:
+        outputs.owner = ""
 
 
 def _prepare_environment(generator) -> None:
@@ -777,6 +803,10 @@ class Session:
 
     def _keep_generators(self, generators):
         self.generators = generators
+        for generator in generators:  # which generator writes which file (Outputs.owners)
+            if hasattr(generator, "generate_output"):
+                generator.generate_output = functools.partial(_owned, self.outputs, generator,
+                                                              generator.generate_output)
 
     def build(self) -> bool:
         from pelican import Pelican, signals
@@ -1087,7 +1117,7 @@ class Session:
         moved = {os.path.join(output, os.path.relpath(page, built_in)): source for page, source in written.items()}
         written.clear()
         written.update(moved)
-        for records in (self.outputs.records, self.outputs.keys, self.outputs.files):
+        for records in (self.outputs.records, self.outputs.keys, self.outputs.files, self.outputs.owners):
             moved_records = {os.path.join(output, os.path.relpath(page, built_in)): value for page, value in records.items()}
             records.clear()
             records.update(moved_records)
@@ -1237,6 +1267,8 @@ class Session:
             found = next((edit for edit in taken if edit is not None), None)
         if found is None:
             return None
+        if isinstance(found, updates.Regenerate):
+            return self._regenerate(found.generator)
         if found.problems:
             print(str(ContentError(found.problems)), file=sys.stderr, flush=True)
             return Outcome(PROBLEMS, "lỗi trong nội dung")
@@ -1263,6 +1295,106 @@ class Session:
             return Outcome(PROBLEMS, "liên kết hỏng")
         self._schedule_search()
         return Outcome(DONE, written=written)
+
+    def _regenerate(self, generator_class) -> Outcome | None:
+        """cchc.updates.Regenerate: the context of the generator of `generator_class` is made again,
+        then that of every later generator that reads a key one of these sets (cchc.updates.
+        context_keys); these generators write their files (those whose inputs are the same are left
+        as they are, as in a run), the other files that read a changed key are rendered again, the
+        files these generators no longer write are removed, and the `finalized` handlers run again.
+        None when it cannot be so (a generator that did not say what it reads, or one that says
+        the edit needs a run): a run of the build, which also reports any mistake."""
+        from pelican import signals
+
+        from . import updates
+        from .errors import ContentError
+
+        generators, context = self.generators, self.context
+        if any(updates.keys_of(generator) is None for generator in generators):
+            return None
+        first = next((g for g in generators if type(g) is generator_class), None)
+        if first is None:
+            return None
+        generated = context["generated_content"]
+        kept_context, kept_generated = dict(context), dict(generated)
+        kept = {id(generator): dict(generator.__dict__) for generator in generators}
+        build_state = state.of(context)
+        build_state.problems.clear()
+        build_state.notices.clear()
+
+        def undo():
+            for generator in generators:
+                generator.__dict__.clear()
+                generator.__dict__.update(kept[id(generator)])
+            context.clear()
+            context.update(kept_context)
+            generated.clear()
+            generated.update(kept_generated)
+
+        changed, remade = set(), []
+        self.tracker.output_phase = False  # (bodies read before writing are no page's)
+        try:
+            for generator in generators[generators.index(first):]:
+                reads, sets = updates.keys_of(generator)
+                if generator is first or not reads.isdisjoint(changed):
+                    generator.generate_context()
+                    changed |= sets
+                    remade.append(generator)
+                    agrees = getattr(generator, "regenerated", None)
+                    if agrees is not None and not agrees(kept[id(generator)]):
+                        undo()
+                        return None
+            if build_state.problems:
+                undo()
+                return None
+        except BaseException:
+            undo()
+            raise
+        finally:
+            self.tracker.output_phase = True
+
+        outputs = self.outputs
+        names = {type(generator).__name__ for generator in remade}
+        owned = {path for path, owner in outputs.owners.items() if owner in names}
+        outputs.begin(reusing=True)
+        try:
+            writer = self.pelican._get_writer()
+            with updates.listening(outputs.back_up), updates.judging(outputs.made_from):
+                for generator in remade:
+                    generator.generate_output(writer)
+                made = set(outputs.produced)
+                keys = sorted({outputs.keys[path] for path, record in outputs.records.items()
+                               if path not in made and not changed.isdisjoint(record[1])
+                               and outputs._shared(record[1], context) != record[2]}, key=repr)
+                self._replay_keys(keys)
+                for path in sorted(owned - made):  # (a group no procedure is in now)
+                    outputs.back_up(path)
+                    with contextlib.suppress(FileNotFoundError):
+                        os.remove(path)
+                    for kept_by in (outputs.records, outputs.keys, outputs.owners):
+                        kept_by.pop(path, None)
+                signals.finalized.send(self.pelican)
+            pages = self._pages_of(keys)
+            broken = self._check_built_pages(pages, sorted(pages & build_state.written.keys()))
+        except BaseException:
+            outputs.put_back()
+            undo()
+            self.stale = True  # (the writes' replays hold what was undone: the next update is a run)
+            raise
+        if broken:
+            outputs.put_back()
+            undo()
+            self.stale = True
+            print(str(ContentError(broken)), file=sys.stderr, flush=True)
+            return Outcome(PROBLEMS, "liên kết hỏng")
+        outputs.backups = {}
+        outputs.reusing = False
+        if build_state.notices:
+            from . import build
+
+            build.print_notices(self.pelican.settings)
+        self._schedule_search()
+        return Outcome(DONE, written=len(outputs.rendered))
 
     def _data_in_place(self, path: str):
         """A data file's edit that changes only fields templates show (cchc.data.SHOWN_ONLY): the

@@ -176,10 +176,15 @@ def build_report(site: SiteData, period: Period, items: list, today: dt.date,
         by_category=_rows(site.categories, in_period, category_entry),
         by_body=[r for r in _rows(site.bodies, in_period, lambda i: _as_list(getattr(i, "co_quan", None))) if r.count],
         by_task=_rows(site.tasks, in_period, lambda i: _as_list(getattr(i, "nhiem_vu", None))),
-        procedures=sorted((c for c in procedure_changes if period.contains(c.date) and c.date <= today),
-                          key=lambda c: (c.date, c.code, c.change, c.decision)),
+        procedures=changes_in(period, today, procedure_changes),
         complete=today > period.end,
     )
+
+
+def changes_in(period: Period, today: dt.date, procedure_changes) -> list[ProcedureChange]:
+    """The procedure changes a report of `period` lists on `today`, oldest first."""
+    return sorted((c for c in procedure_changes if period.contains(c.date) and c.date <= today),
+                  key=lambda c: (c.date, c.code, c.change, c.decision))
 
 
 def report_periods(year: int, today: dt.date) -> list[Period]:

@@ -211,6 +211,48 @@ def in_place_edits() -> list[Callable]:
     return list(_IN_PLACE)
 
 
+# A file a plugin's generator reads itself (a procedure record) whose edit changes what the
+# generator makes, more than objects in place (a name: the lists' order, the groups, the finder's
+# data, the reports): the preview makes the generator's context again (generate_context), then
+# that of every later generator that reads a context key it sets, and writes the files of those
+# generators whose inputs changed, with the other pages that read one of those keys; the
+# `finalized` handlers (the sitemap) then run again, as after a run. Articles and pages are not
+# read again nor handled again: the edit must change nothing they show but through those keys,
+# and nothing the `all_generators_finalized` handlers read (a plugin returns `Regenerate` only
+# then). Each generator says what its generate_context reads of other generators' keys and which
+# keys it sets (`context_keys`); while one does not, such an edit is a run of the build.
+
+
+@dataclasses.dataclass
+class Regenerate:
+    generator: type                     # the generator whose context the edit changes
+
+
+_CONTEXT_KEYS: dict[str, tuple[frozenset, frozenset]] = {}
+
+# Pelican's own generators read no key another generator sets.
+PELICAN_GENERATORS = {"pelican.generators.ArticlesGenerator", "pelican.generators.PagesGenerator",
+                      "pelican.generators.StaticGenerator", "pelican.generators.TemplatePagesGenerator"}
+
+
+def _class_name(cls) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def context_keys(generator_class, reads=(), sets=()) -> None:
+    """A plugin's generator: the context keys its generate_context reads that other generators
+    set (`reads`), and those it sets (`sets`)."""
+    _CONTEXT_KEYS[_class_name(generator_class)] = (frozenset(reads), frozenset(sets))
+
+
+def keys_of(generator) -> tuple[frozenset, frozenset] | None:
+    """(reads, sets) of a generator object, or None when its plugin did not say."""
+    name = _class_name(type(generator))
+    if name in PELICAN_GENERATORS:
+        return frozenset(), frozenset()
+    return _CONTEXT_KEYS.get(name)
+
+
 # Files outside articles and pages that a plugin reads again in every run of the build, in its
 # generator, and keeps nowhere else (so a run after their edit is right): plugin → settings → paths
 # or glob patterns. Any other file of content/ but the data files (above) makes the preview start

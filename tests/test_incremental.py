@@ -300,14 +300,77 @@ def procedure_edits(rng: random.Random):
     def overlay_phone(path):
         set_overlay_field(path, "dien_thoai", f"0220 3882 {rng.randint(100, 999)}")
 
-    return [name, online_level, life_event, overlay_phone]
+    def field_of_work(path):  # sometimes one no other procedure has: a new group page, maybe one gone
+        text = path.read_text("utf-8")
+        field = rng.choice(["Hộ tịch", "Chứng thực", "Đất đai", "Văn hóa cơ sở", f"Lĩnh vực thử {rng.randint(1, 9)}"])
+        path.write_text(re.sub(r"^(linh_vuc:\n- ma: .*\n  ten: ).*$", lambda m: m[1] + field, text, count=1,
+                               flags=re.M), "utf-8")
+
+    def ward_body(path):  # the ward's body that receives it (the index by cơ quan)
+        set_overlay_field(path, "co_quan_phuong", rng.choice(["tthcc", "cong-an", "ubnd"]))
+
+    def history_date(path):  # the date of its last change: the change feed, the reports, the sitemap
+        text = path.read_text("utf-8")
+        day = f"2026-{rng.randint(1, 10):02d}-{rng.randint(10, 28)}"
+        path.write_text(re.sub(r"^(lich_su:\n- ngay: ).*$", lambda m: f'{m[1]}"{day}"', text, count=1, flags=re.M),
+                        "utf-8")
+
+    return [name, online_level, life_event, overlay_phone, field_of_work, ward_body, history_date]
 
 
 def test_random_procedure_edits_give_the_same_files_as_a_full_build(preview, tmp_path):
+    """Any edit of a procedure that keeps its code, its abolition and what replaces it: its
+    section is made again (cchc.updates.Regenerate), without a run of the build."""
     rng = random.Random(20261201)
     edits = procedure_edits(rng)
     records = sorted((preview.content / "procedures").glob("*.yaml"))
-    edit_in_rounds(preview, tmp_path, 2, 4, lambda: (rng.choice(records), rng.choice(edits)))
+    for round_ in range(3):
+        for _ in range(5):
+            path, edit = rng.choice(records), rng.choice(edits)
+            edit(path)
+            logged = len(preview.log.read_text("utf-8"))
+            assert preview.rebuild() in ("update", "unchanged"), (path.name, edit.__name__)
+            log = preview.log.read_text("utf-8")[logged:]
+            assert "Processed" not in log, (path.name, edit.__name__, log)  # Pelican did not run again
+        assert_same(built_files(preview.output), full_build(preview.content, tmp_path / f"full-{round_}",
+                                                            tmp_path / f"cache-{round_}"))
+
+
+def test_a_procedure_in_a_new_field_of_work_gets_its_group_page_and_the_empty_group_goes(preview, tmp_path):
+    """Its section made again (no run of the build): the new lĩnh vực's page is written and listed
+    in the sitemap; moved back, that page is removed, as a full build leaves the output."""
+    path = preview.content / "procedures" / "1.001022.yaml"
+    original = path.read_text("utf-8")
+    moved = re.sub(r"^(linh_vuc:\n- ma: .*\n  ten: ).*$", r"\1Lĩnh vực thử nghiệm", original, count=1, flags=re.M)
+    assert moved != original
+    page = "thu-tuc/linh-vuc/linh-vuc-thu-nghiem/index.html"
+    for round_, text in enumerate((moved, original)):
+        path.write_text(text, "utf-8")
+        logged = len(preview.log.read_text("utf-8"))
+        assert preview.rebuild() == "update"
+        assert "Processed" not in preview.log.read_text("utf-8")[logged:]
+        built = built_files(preview.output)
+        assert (page in built) == (text == moved)
+        assert (f"{SITEURL}/{page[:-len('index.html')]}</loc>" in (preview.output / "sitemap.xml").read_text("utf-8")) \
+            == (text == moved)
+        assert_same(built, full_build(preview.content, tmp_path / f"full-{round_}", tmp_path / f"cache-{round_}"))
+
+
+def test_a_procedure_no_longer_abolished_is_a_run_of_the_build(preview, tmp_path):
+    """Its abolition or what replaces it changed: the articles and keywords that name it are checked
+    again (cchc_procedures.check_links, the finder's keywords), which only a run does."""
+    path = preview.content / "procedures" / "1.002755.yaml"  # abolished, replaced by 1.004194
+    text = path.read_text("utf-8")
+    active = re.sub(r"^- ngay: \"2026-07-10\"\n  loai: bai-bo\n(  .*\n)*", "",
+                    text.replace("trang_thai: bai-bo", "trang_thai: hieu-luc").replace('thay_the_boi: "1.004194"\n', ""),
+                    count=1, flags=re.M)
+    assert "bai-bo" not in active
+    path.write_text(active, "utf-8")
+    logged = len(preview.log.read_text("utf-8"))
+    assert preview.rebuild() == "update", preview.log.read_text("utf-8")[logged:]
+    assert "Processed" in preview.log.read_text("utf-8")[logged:]
+    assert "Đã bãi bỏ" not in (preview.output / "thu-tuc" / "1-002755" / "index.html").read_text("utf-8")
+    assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
 
 
 def page_only_edits(rng: random.Random):
@@ -717,6 +780,35 @@ def test_a_handler_the_updates_do_not_repeat_turns_them_off():
     assert result.returncode == 0, result.stderr
     assert "all_generators_finalized: __main__.new_step" in result.stdout
     assert "declared: []" in result.stdout
+
+
+def test_a_generator_that_does_not_say_what_it_reads_makes_a_procedure_edit_a_run():
+    """cchc.updates.context_keys: the preview makes a generator's context again after a procedure's
+    edit only when every generator said which context keys it reads and sets; Pelican's own read
+    none of the plugins'."""
+    script = (
+        "import sys, types; sys.path.insert(0, 'plugins')\n"
+        "import cchc_procedures, cchc_finder, cchc_plan, cchc_redirects\n"
+        "for p in (cchc_procedures, cchc_finder, cchc_plan, cchc_redirects): p.register()\n"
+        "from pelican.generators import ArticlesGenerator, Generator\n"
+        "from cchc import updates\n"
+        "def of(cls): return updates.keys_of(cls.__new__(cls))\n"
+        "from cchc_procedures.generator import ProceduresGenerator\n"
+        "from cchc_finder.generator import FinderGenerator\n"
+        "from cchc_plan.generator import PlanGenerator\n"
+        "print('procedures', sorted(of(ProceduresGenerator)[1]))\n"
+        "print('finder', sorted(of(FinderGenerator)[0]), sorted(of(FinderGenerator)[1]))\n"
+        "print('plan', sorted(of(PlanGenerator)[0]))\n"
+        "print('articles', of(ArticlesGenerator))\n"
+        "class NewGenerator(Generator): pass\n"
+        "print('new', of(NewGenerator))\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "procedures ['CCHC_PROCEDURES']" in result.stdout
+    assert "finder ['CCHC_PROCEDURES'] ['CCHC_FINDER']" in result.stdout
+    assert "plan ['CCHC_PROCEDURES', 'articles']" in result.stdout
+    assert "articles (frozenset(), frozenset())" in result.stdout
+    assert "new None" in result.stdout
 
 
 def test_a_body_edit_after_a_run_of_the_build_is_still_made_in_place(tmp_path):

@@ -23,7 +23,7 @@ from pelican import signals
 
 from cchc import finder, state, updates
 
-from .generator import get_generators
+from .generator import FinderGenerator, get_generators
 
 
 def _files(settings):
@@ -34,3 +34,5 @@ def register():
     signals.initialized.connect(state.start)
     signals.get_generators.connect(get_generators)
     updates.files_read_in_each_run(_files)
+    # (the preview: an edit that makes the procedures' context again makes this one again too)
+    updates.context_keys(FinderGenerator, reads=("CCHC_PROCEDURES",), sets=("CCHC_FINDER",))

@@ -75,9 +75,17 @@ class PlanGenerator(Generator):
         changes = [plan.ProcedureChange(c.date.date(), c.view.code, c.view.title,
                                         c.change_label, c.change.get("quyet_dinh", ""), c.view.url)
                    for c in (section.changes if section else [])]
+        # Made again by the preview after a procedure's edit (cchc.updates.Regenerate), from the
+        # same articles: each report keeps what it counted of them and takes the new changes.
+        counted = getattr(self, "counted", None)
+        if counted is None or counted[0] is not articles or counted[1] is not site or counted[2] != today:
+            counted = self.counted = (articles, site, today, {})
         reports = []
         for period in periods:
-            report = plan.build_report(site, period, articles, today, changes)
+            if period in counted[3]:
+                report = dataclasses.replace(counted[3][period], procedures=plan.changes_in(period, today, changes))
+            else:
+                report = counted[3][period] = plan.build_report(site, period, articles, today, changes)
             report.stats = self._stats_for(period)
             reports.append(self._report_page(report))
         finished = [r for r in reports if r.report.complete]
@@ -92,6 +100,19 @@ class PlanGenerator(Generator):
                 bodies.append((body, led, supported, written))
         self.plan = PlanView(site, today, tasks, reports, bodies)
         self.context["CCHC_PLAN"] = self.plan
+
+    def regenerated(self, before: dict) -> bool:
+        """cchc.updates.Regenerate, after this context was made again (`before`: this generator's
+        attributes as they were): True when the task matrix that articles and pages embed
+        (expand_placeholders, which the preview does not run again then) is the same."""
+        template = self.get_template("embed_task_matrix")
+        now = template.render(self.context)
+        self.context["CCHC_PLAN"] = before["plan"]
+        try:
+            then = template.render(self.context)
+        finally:
+            self.context["CCHC_PLAN"] = self.plan
+        return now == then
 
     def _stats_for(self, period):
         # Readership figures (`cchc stats --json`) for a report: CCHC_REPORT_STATS {period label: data}

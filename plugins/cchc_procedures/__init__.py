@@ -36,4 +36,7 @@ def register():
     signals.get_generators.connect(generator.get_generators)
     signals.all_generators_finalized.connect(generator.check_links)
     updates.declare(generator.check_links, generator.check_edited)  # a body edit: its {thu-tuc} links
-    updates.edits_in_place(generator.edit_in_place)  # a record's page-only fields: its pages alone
+    # A record's page-only fields: its pages alone; any other edit of a known procedure that keeps
+    # its code, its abolition and what replaces it: this generator's context made again.
+    updates.edits_in_place(generator.edit_in_place)
+    updates.context_keys(generator.ProceduresGenerator, sets=("CCHC_PROCEDURES",))

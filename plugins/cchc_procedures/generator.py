@@ -293,10 +293,11 @@ class ProceduresGenerator(Generator):
 
 
 def edit_in_place(path, generators):
-    """cchc.updates.edits_in_place: a saved record or overlay of a known procedure, when only its
-    page-only fields changed (cchc/procedures/schema.py): the procedure's view takes the new record
-    in place. The view's fingerprint holds its record and those of the procedures it replaces or is
-    replaced by, so these views change too. None for any other file or edit (a run of the build)."""
+    """cchc.updates.edits_in_place: a saved record or overlay of a known procedure. When only its
+    page-only fields changed (cchc/procedures/schema.py), the procedure's view takes the new record
+    in place; the view's fingerprint holds its record and those of the procedures it replaces or is
+    replaced by, so these views change too. Another edit that keeps its code: Regenerate. None for
+    any other file or edit (a run of the build)."""
     generator = next((g for g in generators if isinstance(g, ProceduresGenerator)), None)
     section = getattr(generator, "section", None)
     if section is None:
@@ -315,8 +316,16 @@ def edit_in_place(path, generators):
         problems = _text_problems(record, settings["CCHC_MEDIA_HOSTS"])
     if problems or record is None:
         return updates.InPlace([], None, None, problems)
-    if record.code != view.code or not _page_only_differ(view.record, record):
+    if record.code != view.code:
         return None
+    if not _page_only_differ(view.record, record):
+        # Another field (the name, a lĩnh vực, a fee…): the section is made again (cchc.updates.
+        # Regenerate), unless the procedure is abolished or replaced now, or no longer: articles
+        # linking to it are then checked again (check_links), which only a run does.
+        if record.abolished != view.record.abolished or \
+                record.data.get("thay_the_boi") != view.record.data.get("thay_the_boi"):
+            return None
+        return updates.Regenerate(ProceduresGenerator)
     new = ProcedureView(record, site, settings)
     new.successor, new.predecessors = view.successor, view.predecessors
     before = dict(view.__dict__)

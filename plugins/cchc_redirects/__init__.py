@@ -12,11 +12,12 @@ Settings read (cchc/settings.py): SITEURL, CCHC_REDIRECT_MAP (default "redirects
 
 from pelican import signals
 
-from cchc import state
+from cchc import state, updates
 
-from .redirects import get_generators
+from .redirects import RedirectsGenerator, get_generators
 
 
 def register():
     signals.initialized.connect(state.start)
     signals.get_generators.connect(get_generators)
+    updates.context_keys(RedirectsGenerator, reads=("articles", "pages"))  # (cchc/updates.py)

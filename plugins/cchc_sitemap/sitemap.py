@@ -9,22 +9,25 @@ from xml.sax.saxutils import escape
 
 from cchc import updates, vn
 
-_DATES: dict[str, str] = {}  # output file → W3C date of its content, filled while Pelican writes
+# A written file's path from the output folder → W3C date of its content, filled while Pelican writes.
+# (The preview builds into a new folder, then names it as the output, and keeps this.)
+_DATES: dict[str, str] = {}
 
 
 # What each file's head said, by the file's size, time and inode: the preview runs the build again
 # in one process after each save (cchc/incremental.py) and leaves most files as they were; opening
-# the 9,000 pages of the ward's full size was 0.5 s of every run.
+# the 9,000 pages of the ward's full size was 0.5 s of every run. Kept by the path from the output
+# folder (the preview builds into a new folder, then gives it the output's name).
 _HEADS: dict[str, tuple] = {}
 
 
-def _noindex(path: str) -> bool:
+def _noindex(path: str, rel: str) -> bool:
     info = os.stat(path)
     stamp = (info.st_size, info.st_mtime_ns, info.st_ino)
-    known = _HEADS.get(path)
+    known = _HEADS.get(rel)
     if known is None or known[0] != stamp:
         with open(path, encoding="utf-8") as handle:
-            known = _HEADS[path] = (stamp, '<meta name="robots" content="noindex">' in handle.read(4096))
+            known = _HEADS[rel] = (stamp, '<meta name="robots" content="noindex">' in handle.read(4096))
     return known[1]
 
 
@@ -38,7 +41,7 @@ def content_written(path, context):
         if item is not None and getattr(item, "save_as", None) and path.endswith(item.save_as):
             when = getattr(item, "modified", None) or getattr(item, "date", None)
             if when is not None:
-                _DATES[os.path.normpath(path)] = vn.local(when).date().isoformat()
+                _DATES[os.path.normpath(item.save_as)] = vn.local(when).date().isoformat()
             return
 
 
@@ -73,10 +76,10 @@ def finalized(pelican):
     for full, rel in _pages(out):
         if excluded is not None and excluded.match(os.path.normcase(rel)):
             continue
-        if _noindex(full):
+        if _noindex(full, rel):
             continue  # e.g. the pages left at old addresses (cchc_redirects)
         url = rel[: -len("index.html")] if rel.endswith("index.html") else rel
-        entries.append((url, _DATES.get(os.path.normpath(full))))
+        entries.append((url, _DATES.get(os.path.normpath(rel))))
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for url, lastmod in sorted(entries):
