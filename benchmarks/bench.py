@@ -348,8 +348,9 @@ def save_to_preview(site: pathlib.Path, logs: pathlib.Path, repeats: int = 100) 
         edit(path)
         assert path.read_text("utf-8") != before, f"the {kind} edit changed nothing"
         outcome, seconds = timed(builder.rebuild)
-        # A procedure record and a data file: an update (a run in the worker, or for a field only the
-        # procedure's page shows, its pages written again in place).
+        # A procedure record and a data file: an update (for a procedure, its section made again
+        # without a run, or for a field only its page shows, its pages written again in place; for
+        # a data file, a run in the worker, or in place for a description).
         assert outcome == "update", (kind, outcome, builder.outcome)
         results[kind] = {"seconds": round(seconds, 2), "kind": outcome, "edited": path.relative_to(site).as_posix(),
                          "written": builder.outcome.get("written"), "worker_rss_mb": builder.ask("stats")["rss_mb"]}

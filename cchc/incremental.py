@@ -365,15 +365,16 @@ class Outputs:
             found = self.declared_memo.get(id(print_))
             if found is not None and found[0] is print_:
                 return found[1]
-        found = _NOTHING
+        found = set()  # (one set filled in place: a union per part copied the whole of it each time)
         for part in print_:
             # (an article or a page, ("entity", id), the most common part, holds nothing)
             if isinstance(part, tuple) and not (len(part) == 2 and part[0] == "entity"):
                 inner = self._declared(part)
                 if inner:
-                    found = found | inner
+                    found |= inner
         if type(print_) is Declared:
-            found = found | {print_}
+            found.add(print_)
+        found = frozenset(found) if found else _NOTHING
         if big:
             self.declared_memo[id(print_)] = (print_, found)
         return found

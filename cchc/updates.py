@@ -15,7 +15,9 @@ not replay would have done something else with the new body. So every handler of
 
 A file a plugin reads itself (a procedure record) can also be taken in place, when the plugin says
 how (`edits_in_place`, below): the objects it made from the file change in place, and the files
-made from those objects are rendered again.
+made from those objects are rendered again; or, when the edit changes more of what the plugin's
+generator makes (a procedure's name: the lists' order, the groups), by making that generator's
+context again, with those of the generators that read it (`Regenerate`, `context_keys`, below).
 
 Every other edit is a new run of the whole build in the worker (`Session._rerun`), which calls
 every handler as a full build does and finds by itself which pages changed (cchc/dependencies.py);

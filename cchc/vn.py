@@ -86,6 +86,7 @@ def fold_key(text: str) -> str:
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=1 << 16)  # (the finder's data is made again after each procedure edit in the preview)
 def search_key(text: str) -> str:
     """fold() with punctuation and runs of spaces turned into one space: what the procedure finder
     compares ("Xét tặng “Gia đình văn hóa”" → "xet tang gia dinh van hoa"). theme/static/js/fold.js
