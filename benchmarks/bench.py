@@ -272,7 +272,8 @@ def save_to_preview(site: pathlib.Path, logs: pathlib.Path, repeats: int = 100) 
     """What `cchc preview` does after a save (cchc.preview.Builder, in its worker process): the
     first full build, an update after one article's body is edited, `repeats` consecutive updates
     (time and the worker's memory), each kind of header edit (a title or a summary: the files that
-    show the article; the others: runs of the build in the worker), a new and a deleted article, a
+    show the article; tags: the tags' lists grouped again in place; the others: runs of the build in
+    the worker), a new and a deleted article, a
     procedure's name (a run too) and a field only its page shows (in place), and two data file
     edits (runs)."""
     from cchc.preview import Builder

@@ -42,6 +42,7 @@ import dataclasses
 import datetime as dt
 import functools
 import itertools
+import operator
 import os
 import pathlib
 import shutil
@@ -163,6 +164,7 @@ class Outputs:
         self.owners: dict[str, str] = {}     # output path → the class name of the generator that wrote it
         self.owner = ""                      # that of the generator writing now (Session._keep_generators)
         self.declared_memo: dict[int, tuple] = {}
+        self.same_as_now: dict[tuple, tuple] = {}  # (now_of, shows_other)
         self.tracker = tracker               # the session's: which write read which body
 
     def begin(self, reusing: bool, changed: set[int] = frozenset()) -> None:
@@ -263,6 +265,32 @@ class Outputs:
         self.shared_prints[(names, tuple(map(id, values)))] = (values, print_)
         for value, value_print in zip(values, print_):
             self.prints.adopt(value, value_print)
+
+    def now_of(self, names: set, context) -> dict:
+        """The fingerprints of the context's values of `names` (those an update changed)."""
+        self.same_as_now = {}  # (name, id of a recorded print) → (that print, equal to now's)
+        return {name: self.prints.of(context.get(name, _MISSING)) for name in names}
+
+    def shows_other(self, record: tuple, now: dict) -> bool:
+        """The file of `record` read a context name of `now` whose value is another now. (Only those
+        names: a write may be given a copy of the context with names of its own, the period
+        archives' `period`, which the context itself has not.)"""
+        names = record[1]
+        key = (names, tuple(now))
+        places = _PLACES.get(key)
+        if places is None:  # (a few sets of names, one per template and generator)
+            if len(_PLACES) > 4096:
+                _PLACES.clear()
+            places = _PLACES[key] = tuple((n, name) for n, name in enumerate(names) if name in now)
+        shown, same = record[2], self.same_as_now
+        for n, name in places:
+            print_ = shown[n]
+            found = same.get((name, id(print_)))
+            if found is None:  # (pages share their prints: compared once for each)
+                found = same[(name, id(print_))] = (print_, now[name] == print_)
+            if not found[1]:
+                return True
+        return False
 
     def made_from(self, path: str, inputs: tuple) -> bool:
         """cchc.updates.unchanged: True when the last run made `path` (a file a plugin writes itself)
@@ -417,6 +445,7 @@ class Outputs:
 
 
 _MISSING = ("missing",)  # a name the render looked up that is not in the context
+_PLACES: dict = {}      # (Outputs.shows_other) (names, changed names) → where those are among the names
 _NOTHING = frozenset()
 _METHOD = object()      # (Outputs._attribute) an attribute that is a method
 
@@ -670,9 +699,10 @@ class _Pending(set):
     """The ids of the items that changed since the last run, worked out on first use (after
     every generator and handler of the new run finished, before the first page is written)."""
 
-    def __init__(self, session, before: dict):
+    def __init__(self, session, before: dict, maybe: set[int] | None = None):
         super().__init__()
         self.session, self.before, self.ready = session, before, False
+        self.maybe = maybe  # (an update in place) the ids of the only items that may have changed
         self.states = None  # id → (item, state, snapshot) of every item of the new run, kept for the next one
 
     def _work_out(self):
@@ -683,10 +713,13 @@ class _Pending(set):
         context = generators[0].context
         prints = Fingerprints()
         self.states = states = {}
-        before = self.before
+        before, maybe = self.before, self.maybe
         for item in _items(generators):
             key = id(item)
             old = before.get(key)
+            if maybe is not None and key not in maybe and old is not None and old[0] is item:
+                states[key] = old
+                continue
             # An item whose attributes are the objects they were (most of them): the last state
             # stands, found without working it out (cchc.dependencies.same_objects), with the
             # addresses its {filename} links point to now.
@@ -749,6 +782,45 @@ def shown_only(old, new, differ: list[str], settings) -> list[str] | None:
         return None
     allowed = {"metadata", *(attr for header in headers for attr in updates.SHOWN[header])}
     return sorted(headers) if set(differ) <= allowed else None
+
+
+def tags_only(generator, old, new, differ: list[str], settings) -> bool:
+    """True when a new reading of a published article differs from the old one in its tags alone
+    (and its body): Session._retag can take it in place."""
+    from pelican.generators import ArticlesGenerator
+
+    if not isinstance(generator, ArticlesGenerator) or old.status != "published" or new.status != "published":
+        return False
+    headers = {key for key in set(old.metadata) | set(new.metadata)
+               if _canonical(old.metadata.get(key)) != _canonical(new.metadata.get(key))}
+    ordering = {settings.get(name, "").removeprefix("reversed-") for name in ("ARTICLE_ORDER_BY", "PAGE_ORDER_BY")}
+    return (headers == {"tags"} and set(differ) <= {"tags", "metadata"} and "tags" not in ordering
+            and not getattr(old, "translations", None) and any(item is old for item in generator.articles))
+
+
+def _remove_output(path: str, output: str) -> None:
+    """Removes a file the build no longer writes, and the folders it leaves empty (a full build
+    has none), up to the output folder."""
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(path)
+    folder, top = os.path.dirname(os.path.abspath(path)), os.path.abspath(output)
+    while folder.startswith(top + os.sep):
+        try:
+            os.rmdir(folder)
+        except OSError:  # (not empty, or gone)
+            break
+        folder = os.path.dirname(folder)
+
+
+def _listing_pages(settings, name: str, url: str, items: list, template_name: str) -> list[str]:
+    """The files a write of the listing `items` makes (tracked_write_file's pagination)."""
+    from pelican.paginator import Paginator
+
+    if template_name not in settings["PAGINATED_TEMPLATES"]:
+        return [name]
+    per_page = settings["PAGINATED_TEMPLATES"][template_name] or settings["DEFAULT_PAGINATION"]
+    paginator = Paginator(name, url, items, settings, per_page)
+    return [paginator.page(number + 1).save_as for number in range(paginator.num_pages)]
 
 
 # ---- the session ---------------------------------------------------------------------------------
@@ -1104,8 +1176,7 @@ class Session:
     def _remove_then_send(self, send, *args, **kwargs):
         for path in self.outputs.finish():
             self.outputs.back_up(path)
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(path)
+            _remove_output(path, str(self.output))
         return send(*args, **kwargs)
 
     def _relocate(self, built_in: str, output: str) -> None:
@@ -1190,7 +1261,9 @@ class Session:
             key for key in self.pristine[id(old)][1] if key not in new.__dict__ and key not in _NOT_COMPARED]
         # A title or a summary (cchc.updates.SHOWN): the files that showed the item are made again.
         shown = shown_only(old, new, changed, self.pelican.settings) if changed else []
-        if shown is None:
+        # An article's tags (its "Tags" line alone): the tags' lists are made again in place (_retag).
+        retag = shown is None and tags_only(generator, old, new, changed, self.pelican.settings)
+        if shown is None and not retag:
             return self._rerun_if_content(paths)
         linked = new.get_static_links() - context["static_links"] - set(context["static_content"])
         if linked:
@@ -1215,6 +1288,8 @@ class Session:
             print(str(ContentError(problems)), file=sys.stderr, flush=True)
             return Outcome(PROBLEMS, "lỗi trong nội dung")
 
+        if retag:
+            return self._retag(generator, old, new, changed) or self._rerun_if_content(paths)
         kept = dict(old.__dict__)
         if draft:
             old.__dict__.clear()
@@ -1364,14 +1439,13 @@ class Session:
                 for generator in remade:
                     generator.generate_output(writer)
                 made = set(outputs.produced)
+                now = outputs.now_of(changed, context)
                 keys = sorted({outputs.keys[path] for path, record in outputs.records.items()
-                               if path not in made and not changed.isdisjoint(record[1])
-                               and outputs._shared(record[1], context) != record[2]}, key=repr)
+                               if path not in made and outputs.shows_other(record, now)}, key=repr)
                 self._replay_keys(keys)
                 for path in sorted(owned - made):  # (a group no procedure is in now)
                     outputs.back_up(path)
-                    with contextlib.suppress(FileNotFoundError):
-                        os.remove(path)
+                    _remove_output(path, str(self.output))
                     for kept_by in (outputs.records, outputs.keys, outputs.owners):
                         kept_by.pop(path, None)
                 signals.finalized.send(self.pelican)
@@ -1394,6 +1468,150 @@ class Session:
             from . import build
 
             build.print_notices(self.pelican.settings)
+        self._schedule_search()
+        return Outcome(DONE, written=len(outputs.rendered))
+
+    def _retag(self, generator, old, new, differ: list[str]) -> Outcome | None:
+        """An article whose "Tags" line alone changed (tags_only), its body maybe too: the article
+        takes its new tags and the generator's tags are grouped again from its articles, as
+        Pelican's generate_context groups them; its article_generator_finalized handlers run again
+        (their work depends on headers only, cchc.updates.HEADERS: the tags' order and spellings,
+        the related lists, the neighbours). The pages and feeds of the tags the article left or
+        joined are written (those whose inputs are the same are left as they are, as in a run),
+        the other files that read what changed are rendered again, the files of a tag no article
+        has now are removed, and the `finalized` handlers run again (the sitemap). None when it
+        cannot be so (a generator that did not say what it reads, or one that reads what changed,
+        a tag's spelling that clashes with another's): a run of the build, which reports any mistake."""
+        from pelican import signals
+        from pelican.utils import sanitised_join
+
+        from . import updates
+        from .errors import ContentError
+
+        context, settings = self.context, self.pelican.settings
+        build_state = state.of(context)
+        others = [g for g in self.generators if g is not generator]
+        if any(updates.keys_of(g) is None for g in others):
+            return None
+
+        def spelled(tags):
+            return {(tag.slug, tag.name) for tag in tags or ()}
+
+        moved = {slug for slug, _name in spelled(getattr(old, "tags", ())) ^ spelled(getattr(new, "tags", ()))}
+        tags_before = dict(generator.tags)
+        kept_items = {id(item): (item, dict(item.__dict__)) for item in _items([generator])}
+        kept_generator, kept_context = dict(generator.__dict__), dict(context)
+        body = old._content != new._content
+
+        def undo():
+            for item, attributes in kept_items.values():
+                item.__dict__.clear()
+                item.__dict__.update(attributes)
+            generator.__dict__.clear()
+            generator.__dict__.update(kept_generator)
+            context.clear()
+            context.update(kept_context)
+            forget_rendering(old)
+
+        old._content = new._content
+        _take(old.__dict__, new.__dict__, differ)
+        self.tracker.output_phase = False  # (bodies read before writing are no page's)
+        try:
+            grouped = defaultdict(list)  # Pelican 4.12's ArticlesGenerator.generate_context
+            for article in generator.articles:
+                for tag in getattr(article, "tags", None) or ():
+                    grouped[tag].append(article)
+            generator.tags = grouped
+            generator._update_context(("tags",))
+            signals.article_generator_finalized.send(generator)
+        except BaseException:
+            undo()
+            raise
+        finally:
+            self.tracker.output_phase = True
+        changed = {key for key, value in context.items() if kept_context.get(key, _MISSING) is not value}
+        changed |= kept_context.keys() - context.keys()
+        if build_state.problems or any(not updates.keys_of(g)[0].isdisjoint(changed) for g in others):
+            build_state.problems.clear()
+            undo()
+            return None
+
+        outputs = self.outputs
+        # The items the handlers gave another value (they give new values, never change one in
+        # place: cchc.updates), and the edited article.
+        maybe = {id(old)} | {key for key, (item, attributes) in kept_items.items()
+                             if item.__dict__.keys() != attributes.keys()
+                             or any(map(operator.is_not, item.__dict__.values(), attributes.values()))}
+        pending = _Pending(self, self.states, maybe)
+        outputs.begin(reusing=True, changed=pending)
+        try:
+            writer = self.pelican._get_writer()
+            with updates.listening(outputs.back_up), updates.judging(outputs.made_from):
+                every_tag = generator.tags
+                generator.tags = {tag: members for tag, members in every_tag.items() if tag.slug in moved}
+                outputs.owner = type(generator).__name__
+                try:
+                    generator.generate_feeds(writer)
+                    generator.generate_tags(functools.partial(writer.write_file,
+                                                              relative_urls=settings["RELATIVE_URLS"]))
+                finally:
+                    generator.tags = every_tag
+                    outputs.owner = ""
+                made = set(outputs.produced)
+                keys = set(self.tracker.readers.get(old.source_path, ())) if body else set()
+                now = outputs.now_of(changed, context)
+                for path, record in outputs.records.items():
+                    if path in made:
+                        continue
+                    if outputs.shows_other(record, now) or (
+                            not pending.isdisjoint(record[4]) and not outputs._same_attributes(record[5], record[6])):
+                        keys.add(outputs.keys[path])
+                keys = sorted(keys, key=repr)
+                forget_rendering(old)
+                self._replay_keys(keys)
+                left = {tag.slug for tag in generator.tags}
+                gone = set()
+                for tag, members in tags_before.items():
+                    if tag.slug in moved:
+                        gone.update(_listing_pages(settings, tag.save_as, tag.url, members, "tag"))
+                        if tag.slug not in left:
+                            gone.update(str(settings[name]).format(slug=tag.slug)
+                                        for name in ("TAG_FEED_ATOM", "TAG_FEED_RSS") if settings.get(name))
+                gone = {os.path.normpath(sanitised_join(writer.output_path, name)) for name in gone}
+                for path in sorted(gone - outputs.produced):
+                    outputs.back_up(path)
+                    _remove_output(path, str(self.output))
+                    for kept_by in (outputs.records, outputs.keys, outputs.owners):
+                        kept_by.pop(path, None)
+                signals.finalized.send(self.pelican)
+            if not pending.ready:
+                pending._work_out()
+            pages = {path for path in outputs.rendered if path.endswith(".html")}
+            broken = self._check_built_pages(pages, sorted(pages & build_state.written.keys()))
+        except BaseException:
+            outputs.put_back()
+            undo()
+            self.stale = True  # (the writes' replays hold what was undone: the next update is a run)
+            raise
+        if broken:
+            outputs.put_back()
+            undo()
+            self.stale = True
+            print(str(ContentError(broken)), file=sys.stderr, flush=True)
+            return Outcome(PROBLEMS, "liên kết hỏng")
+        outputs.backups = {}
+        outputs.reusing = False
+        self.states = pending.states
+        self.outputs.known = set(self.states)
+        read = self.pristine.pop(id(new), None)
+        if read is not None:
+            kept_reading = {**self.pristine[id(old)][1], "_content": new._content}
+            _take(kept_reading, read[1], differ)
+            self.pristine[id(old)] = (old, kept_reading)
+        if build_state.notices:
+            from . import build
+
+            build.print_notices(settings)
         self._schedule_search()
         return Outcome(DONE, written=len(outputs.rendered))
 

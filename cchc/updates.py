@@ -19,6 +19,12 @@ made from those objects are rendered again; or, when the edit changes more of wh
 generator makes (a procedure's name: the lists' order, the groups), by making that generator's
 context again, with those of the generators that read it (`Regenerate`, `context_keys`, below).
 
+An article's "Tags" line is taken in place too (`Session._retag`): the generator's tags are grouped
+again from its articles and the `article_generator_finalized` handlers are called again on the
+generator they finalized. So a HEADERS handler of that signal must give the same result when called
+twice, and give an item a new value rather than change one in place (a list it appends to): the
+update finds the items a handler changed by comparing each attribute's object with the one before.
+
 Every other edit is a new run of the whole build in the worker (`Session._rerun`), which calls
 every handler as a full build does and finds by itself which pages changed (cchc/dependencies.py);
 it too needs every handler declared, because a handler with unknown effects could make a run

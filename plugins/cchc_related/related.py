@@ -76,7 +76,9 @@ def article_generator_finalized(generator):
         else:
             ranked[path] = last_ranked[path]
             positions = [position[p] for p in ranked[path]]
-        article.related = [articles[j] for j in positions]
+        related = [articles[j] for j in positions]
+        if article.__dict__.get("related") != related:  # (the same list stays: the preview compares by identity first)
+            article.related = related
     _LAST.clear()
     _LAST.update(limit=limit, paths=paths, features=now, ranked=ranked,
                  sizes={feature: len(members) for feature, members in index.items()})
