@@ -1664,6 +1664,8 @@ class Session:
         return len(keys)
 
     def _replay_keys(self, keys) -> int:
+        if len(keys) > 500:  # (the garbage of 9,000 renders, a page's title, held 500 MB: Session.update)
+            gc.enable()
         writer = self.pelican._get_writer()
         for key in keys:
             replay = self.tracker.calls[key]

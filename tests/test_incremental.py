@@ -561,6 +561,7 @@ def test_new_and_deleted_articles_are_updates_and_a_photo_a_full_build(preview, 
     new.unlink()
     assert preview.rebuild() == "update"
     assert not list(preview.output.glob("tin-tuc/*/*/bai-moi-them/index.html"))
+    assert not list(preview.output.glob("tin-tuc/*/*/bai-moi-them"))  # (no empty folder: a full build has none)
     photo = sorted((preview.content / "images").rglob("*.jpg"))[0]
     shutil.copy(photo, photo.with_name("anh-moi-them.jpg"))
     capsys.readouterr()

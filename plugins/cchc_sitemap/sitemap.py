@@ -36,6 +36,13 @@ def initialized(pelican):
 
 
 def content_written(path, context):
+    out = context.get("OUTPUT_PATH")
+    if path.endswith(".html") and out:
+        # What its head says, found while the file is fresh: after an update that writes thousands
+        # of pages (a page's title, in every footer), the next sitemap need not open them again.
+        rel = os.path.relpath(path, out)
+        if not rel.startswith(".."):
+            _noindex(path, rel.replace(os.sep, "/"))
     for key in ("article", "page", "procedure"):
         item = context.get(key)
         if item is not None and getattr(item, "save_as", None) and path.endswith(item.save_as):
