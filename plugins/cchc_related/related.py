@@ -99,9 +99,14 @@ def _changed(paths: list, position: dict, now: dict, limit: int, index: dict) ->
         return None
     todo = {position[path] for path in changed if path in position}
     for path in changed:
-        for side in (before, now):
-            for feature in side.get(path, ((), None))[0]:
-                members = index.get(feature, ())
-                if len(members) <= COMMON or _LAST["sizes"].get(feature, 0) <= COMMON:  # it scores, or did
-                    todo.update(members)  # (a member that left the feature is a changed article itself)
+        (was, then), (has, date) = before.get(path, ((), None)), now.get(path, ((), None))
+        # An article that kept its date (so its place) changes the scores it gets from others only
+        # through the features it gained or lost: an article sharing only the others with it keeps
+        # its list (a tag edit rescored ~770 articles of the common tags it kept, 0.13 s).
+        features = set(was) | set(has) if then != date or path not in before or path not in now \
+            else {feature for feature in set(was) | set(has) if was.count(feature) != has.count(feature)}
+        for feature in features:
+            members = index.get(feature, ())
+            if len(members) <= COMMON or _LAST["sizes"].get(feature, 0) <= COMMON:  # it scores, or did
+                todo.update(members)  # (a member that left the feature is a changed article itself)
     return todo
