@@ -277,6 +277,23 @@ def test_random_tag_edits_rewrite_what_they_change_without_a_run(preview, tmp_pa
     assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full-end", tmp_path / "cache-end"))
 
 
+def test_a_tags_line_taken_away_and_tags_written_in_other_letters_are_made_in_place(preview, tmp_path):
+    """No Tags line at all, then the same tags in capitals and with the old tone placement ("hoá"):
+    the same addresses, so the same tags, without a run; each time as a full build would have it."""
+    path = preview.content / "articles" / "2026" / "chi-tieu-cai-cach-hanh-chinh-nam-2026.md"
+    text = path.read_text("utf-8")
+    assert re.search(r"^Tags: .*một cửa", text, flags=re.M)
+    steps = [re.sub(r"^Tags: .*\n", "", text, count=1, flags=re.M),
+             re.sub(r"^Tags: .*$", "Tags: Một Cửa, văn hoá công vụ, Số hóa hồ sơ", text, count=1, flags=re.M)]
+    for number, step in enumerate(steps):
+        path.write_text(step, "utf-8")
+        logged = len(preview.log.read_text("utf-8"))
+        assert preview.rebuild() == "update"
+        assert "Processed" not in preview.log.read_text("utf-8")[logged:]
+        assert_same(built_files(preview.output), full_build(preview.content, tmp_path / f"full-{number}",
+                                                            tmp_path / f"cache-{number}"))
+
+
 def test_a_changed_header_is_an_update_that_renders_only_what_shows_it(preview, tmp_path):
     path = preview.content / "articles" / "2026" / "thanh-toan-truc-tuyen-le-phi-ho-tich.md"
     text = path.read_text("utf-8")
