@@ -871,6 +871,7 @@ class Session:
         # every 700 allocations) the collector took a fifth of a run.
         gc.set_threshold(*GC_THRESHOLDS)
         self.ran = True                         # a build ran since the last tidy()
+        self.collecting = True                  # the garbage collector was on when update() began
 
     # -- full build --------------------------------------------------------------------------------
 
@@ -1021,7 +1022,8 @@ class Session:
         from . import build, data, updates
         from .errors import ContentError
 
-        gc.enable()  # (Session.update)
+        if self.collecting:  # (Session.update)
+            gc.enable()
         # (with the files saved while a broken data file stopped every run before reading them)
         paths = sorted(set(paths) | self.unread)
         gone = set(paths)
@@ -1219,6 +1221,7 @@ class Session:
         # An update in place leaves the collector's young collections (40–60 ms each at the reference
         # size) until it has answered. A run of the build collects as it goes (_rerun): it
         # allocates far more.
+        self.collecting = gc.isenabled()  # (as the caller had it)
         gc.disable()
         try:
             try:
@@ -1229,7 +1232,8 @@ class Session:
             if answer is not None:
                 answer(outcome)
         finally:
-            gc.enable()
+            if self.collecting:
+                gc.enable()
         return outcome
 
     def _update(self, paths: list[str]) -> Outcome:
@@ -1664,7 +1668,7 @@ class Session:
         return len(keys)
 
     def _replay_keys(self, keys) -> int:
-        if len(keys) > 500:  # (the garbage of 9,000 renders, a page's title, held 500 MB: Session.update)
+        if len(keys) > 500 and self.collecting:  # (the garbage of 9,000 renders, a page's title, held 500 MB: update)
             gc.enable()
         writer = self.pelican._get_writer()
         for key in keys:
