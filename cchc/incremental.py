@@ -468,7 +468,6 @@ def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
     from pelican import signals
     from pelican.contents import Content
     from pelican.generators import ArticlesGenerator
-    from pelican.paginator import Paginator
     from pelican.utils import memoized, path_to_url, get_relative_path, sanitised_join
     from pelican.writers import Writer
 
@@ -553,8 +552,7 @@ def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
         if paginated is None:
             paginated = {key: val for key, val in kwargs.items() if key in {"articles", "dates"}}
         if paginated and template_name in self.settings["PAGINATED_TEMPLATES"]:
-            per_page = self.settings["PAGINATED_TEMPLATES"][template_name] or self.settings["DEFAULT_PAGINATION"]
-            paginators = {key: Paginator(name, url, val, self.settings, per_page) for key, val in paginated.items()}
+            paginators = {key: _paginator(self.settings, name, url, val, template_name) for key, val in paginated.items()}
             for page_num in range(next(iter(paginators.values())).num_pages):
                 paginated_kwargs = kwargs.copy()
                 for key, paginator in paginators.items():
@@ -812,14 +810,19 @@ def _remove_output(path: str, output: str) -> None:
         folder = os.path.dirname(folder)
 
 
-def _listing_pages(settings, name: str, url: str, items: list, template_name: str) -> list[str]:
-    """The files a write of the listing `items` makes (tracked_write_file's pagination)."""
+def _paginator(settings, name: str, url: str, items: list, template_name: str):
+    """Pelican 4.12's Writer.write_file's paginator of a listing (the template is paginated)."""
     from pelican.paginator import Paginator
 
+    per_page = settings["PAGINATED_TEMPLATES"][template_name] or settings["DEFAULT_PAGINATION"]
+    return Paginator(name, url, items, settings, per_page)
+
+
+def _listing_pages(settings, name: str, url: str, items: list, template_name: str) -> list[str]:
+    """The files a write of the listing `items` makes (tracked_write_file's pagination)."""
     if template_name not in settings["PAGINATED_TEMPLATES"]:
         return [name]
-    per_page = settings["PAGINATED_TEMPLATES"][template_name] or settings["DEFAULT_PAGINATION"]
-    paginator = Paginator(name, url, items, settings, per_page)
+    paginator = _paginator(settings, name, url, items, template_name)
     return [paginator.page(number + 1).save_as for number in range(paginator.num_pages)]
 
 
@@ -1330,11 +1333,7 @@ class Session:
         # What a later run compares: this item as read now, and as its pages show it now.
         from .dependencies import Fingerprints
 
-        read = self.pristine.pop(id(new), None)
-        if read is not None:
-            kept_reading = {**self.pristine[id(old)][1], "_content": new._content}
-            _take(kept_reading, read[1], changed)
-            self.pristine[id(old)] = (old, read[1] if draft else kept_reading)
+        self._keep_reading(old, new, changed, draft)
         self.states[id(old)] = _state(old, Fingerprints(), context)
         if notices:
             from . import build
@@ -1460,22 +1459,15 @@ class Session:
                                if path not in made and outputs.shows_other(record, now)}, key=repr)
                 self._replay_keys(keys)
                 for path in sorted(owned - made):  # (a group no procedure is in now)
-                    outputs.back_up(path)
-                    _remove_output(path, str(self.output))
-                    for kept_by in (outputs.records, outputs.keys, outputs.owners):
-                        kept_by.pop(path, None)
+                    self._remove_unwritten(path)
                 signals.finalized.send(self.pelican)
             pages = self._pages_of(keys)
             broken = self._check_built_pages(pages, sorted(pages & build_state.written.keys()))
         except BaseException:
-            outputs.put_back()
-            undo()
-            self.stale = True  # (the writes' replays hold what was undone: the next update is a run)
+            self._put_back(undo)
             raise
         if broken:
-            outputs.put_back()
-            undo()
-            self.stale = True
+            self._put_back(undo)
             print(str(ContentError(broken)), file=sys.stderr, flush=True)
             return Outcome(PROBLEMS, "liên kết hỏng")
         outputs.backups = {}
@@ -1486,6 +1478,31 @@ class Session:
             build.print_notices(self.pelican.settings)
         self._schedule_search()
         return Outcome(DONE, written=len(outputs.rendered))
+
+    def _keep_reading(self, old, new, changed: list[str], draft: bool = False) -> None:
+        """After an update in place: the edited item as read now is what a later run starts from
+        (its whole new reading for a draft, else its last reading with `changed` and the body taken
+        from the new one)."""
+        read = self.pristine.pop(id(new), None)
+        if read is not None:
+            kept_reading = {**self.pristine[id(old)][1], "_content": new._content}
+            _take(kept_reading, read[1], changed)
+            self.pristine[id(old)] = (old, read[1] if draft else kept_reading)
+
+    def _remove_unwritten(self, path: str) -> None:
+        """A file an update in place no longer writes: removed (kept to put back), and forgotten."""
+        outputs = self.outputs
+        outputs.back_up(path)
+        _remove_output(path, str(self.output))
+        for kept_by in (outputs.records, outputs.keys, outputs.owners):
+            kept_by.pop(path, None)
+
+    def _put_back(self, undo) -> None:
+        """An update in place that failed: the output and its records as they were, then the objects
+        (`undo`). The writes' replays may hold what was undone: the next update is a run."""
+        self.outputs.put_back()
+        undo()
+        self.stale = True
 
     def _retag(self, generator, old, new, differ: list[str]) -> Outcome | None:
         """An article whose "Tags" line alone changed (tags_only), its body maybe too: the article
@@ -1595,35 +1612,24 @@ class Session:
                                         for name in ("TAG_FEED_ATOM", "TAG_FEED_RSS") if settings.get(name))
                 gone = {os.path.normpath(sanitised_join(writer.output_path, name)) for name in gone}
                 for path in sorted(gone - outputs.produced):
-                    outputs.back_up(path)
-                    _remove_output(path, str(self.output))
-                    for kept_by in (outputs.records, outputs.keys, outputs.owners):
-                        kept_by.pop(path, None)
+                    self._remove_unwritten(path)
                 signals.finalized.send(self.pelican)
             if not pending.ready:
                 pending._work_out()
             pages = {path for path in outputs.rendered if path.endswith(".html")}
             broken = self._check_built_pages(pages, sorted(pages & build_state.written.keys()))
         except BaseException:
-            outputs.put_back()
-            undo()
-            self.stale = True  # (the writes' replays hold what was undone: the next update is a run)
+            self._put_back(undo)
             raise
         if broken:
-            outputs.put_back()
-            undo()
-            self.stale = True
+            self._put_back(undo)
             print(str(ContentError(broken)), file=sys.stderr, flush=True)
             return Outcome(PROBLEMS, "liên kết hỏng")
         outputs.backups = {}
         outputs.reusing = False
         self.states = pending.states
         self.outputs.known = set(self.states)
-        read = self.pristine.pop(id(new), None)
-        if read is not None:
-            kept_reading = {**self.pristine[id(old)][1], "_content": new._content}
-            _take(kept_reading, read[1], differ)
-            self.pristine[id(old)] = (old, kept_reading)
+        self._keep_reading(old, new, differ)
         if build_state.notices:
             from . import build
 

@@ -108,17 +108,19 @@ def test_random_body_edits_give_the_same_files_as_a_full_build(preview, tmp_path
         assert_same(built_files(preview.output), full_build(preview.content, tmp_path / f"full-{round_}", tmp_path / f"cache-{round_}"))
 
 
+def header(text, key, value):
+    """The text with its `key` header line saying `value` (added after the others if it had none)."""
+    if re.search(rf"^{key}: .*$", text, flags=re.M):
+        return re.sub(rf"^{key}: .*$", lambda _m: f"{key}: {value}", text, count=1, flags=re.M)
+    head, _, body = text.partition("\n\n")
+    return f"{head}\n{key}: {value}\n\n{body}"
+
+
 def header_edits(rng: random.Random, content: pathlib.Path):
     """What editors change besides the text: header lines, new articles and pages, deletions."""
     categories = sorted({m for p in (content / "articles").rglob("*.md")
                          for m in re.findall(r"^Category: (.*)$", p.read_text("utf-8"), flags=re.M)})
     tags = ["hộ kinh doanh", "dịch vụ công trực tuyến", "chuyển đổi số", "một cửa", "Hòa giải cơ sở", "thanh niên"]
-
-    def header(text, key, value):
-        if re.search(rf"^{key}: .*$", text, flags=re.M):
-            return re.sub(rf"^{key}: .*$", lambda _m: f"{key}: {value}", text, count=1, flags=re.M)
-        head, _, body = text.partition("\n\n")
-        return f"{head}\n{key}: {value}\n\n{body}"
 
     def title(path):
         text = path.read_text("utf-8")
@@ -218,15 +220,10 @@ def test_random_tag_edits_rewrite_what_they_change_without_a_run(preview, tmp_pa
                     for line in re.findall(r"^Tags: (.*)$", path.read_text("utf-8"), flags=re.M)
                     for tag in line.split(",") if tag.strip()})
     assert len(known) > 10
-    header = header_edits(rng, preview.content)
+    edits = header_edits(rng, preview.content)
 
     def tags_line(path, value, body=False):
-        text = path.read_text("utf-8")
-        if re.search(r"^Tags: .*$", text, flags=re.M):
-            text = re.sub(r"^Tags: .*$", lambda _m: f"Tags: {value}", text, count=1, flags=re.M)
-        else:
-            head, _, rest = text.partition("\n\n")
-            text = f"{head}\nTags: {value}\n\n{rest}"
+        text = header(path.read_text("utf-8"), "Tags", value)
         path.write_text(text + ("\nMột đoạn mới được thêm vào bài.\n" if body else ""), "utf-8")
 
     for round_ in range(2):
@@ -241,7 +238,7 @@ def test_random_tag_edits_rewrite_what_they_change_without_a_run(preview, tmp_pa
             log = preview.log.read_text("utf-8")[logged:]
             assert "Processed" not in log, (path.name, chosen, log)  # Pelican did not run again
         if round_ == 1:  # a date moves the articles, then tags again: the lists are those of the run
-            header[1](rng.choice(articles))
+            edits[1](rng.choice(articles))  # (a date)
             assert preview.rebuild() == "update"
         assert_same(built_files(preview.output), full_build(preview.content, tmp_path / f"full-{round_}",
                                                             tmp_path / f"cache-{round_}"))
