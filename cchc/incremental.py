@@ -333,18 +333,21 @@ class Outputs:
         key = (id(item), name)
         found = self.attribute_prints.get(key)
         if found is None:
-            # (a body this reads is no page's: the Tracker would count it as read outside any write,
-            # and every later edit of that body would be a run of the build)
-            phase, self.tracker.output_phase = self.tracker.output_phase, False
-            try:
-                value = getattr(item, name)
-            except Exception:  # noqa: BLE001 — Jinja shows such an attribute as undefined
-                value = _MISSING
-            finally:
-                self.tracker.output_phase = phase
-            # A method (article.get_url_setting…) is new each time: the page read the item as a whole.
-            found = self.attribute_prints[key] = (item, _METHOD if callable(value) else self.prints.of(value))
+            found = self.attribute_prints[key] = (item, self._attribute_now(item, name, self.prints))
         return found[1]
+
+    def _attribute_now(self, item, name: str, prints):
+        # (a body this reads is no page's: the Tracker would count it as read outside any write,
+        # and every later edit of that body would be a run of the build)
+        phase, self.tracker.output_phase = self.tracker.output_phase, False
+        try:
+            value = getattr(item, name)
+        except Exception:  # noqa: BLE001 — Jinja shows such an attribute as undefined
+            value = _MISSING
+        finally:
+            self.tracker.output_phase = phase
+        # A method (article.get_url_setting…) is new each time: the page read the item as a whole.
+        return _METHOD if callable(value) else prints.of(value)
 
     def _same_attributes(self, whole: frozenset, read: dict) -> bool:
         """Of the items that changed since the last run, the page read none as a whole and the
@@ -435,8 +438,21 @@ class Outputs:
                           if isinstance(print_, tuple))
 
     def showing(self, item) -> set[tuple]:
-        """The Tracker keys of the writes whose files read `item` (any attribute of it)."""
-        return {self.keys[path] for path, record in self.records.items() if id(item) in record[4]}
+        """The Tracker keys of the writes whose files read `item` as a whole, or an attribute of it
+        whose value (the item has taken its new values) is not the one they read: a page's title is
+        not made again in the footer of every page, which shows its short name (`menu`)."""
+        from .dependencies import Fingerprints
+
+        prints, now = Fingerprints(), {}
+
+        def differs(name, print_):
+            if name not in now:
+                now[name] = self._attribute_now(item, name, prints)
+            return now[name] != print_
+
+        key = id(item)
+        return {self.keys[path] for path, record in self.records.items() if key in record[4] and (
+            key in record[5] or any(differs(name, print_) for name, print_ in record[6][key]))}
 
     def showing_whole(self, items) -> set[tuple]:
         """The Tracker keys of the writes whose files read one of `items` as a whole."""
@@ -1318,6 +1334,7 @@ class Session:
             _take(old.__dict__, new.__dict__, changed)
         keys = set(self.tracker.readers.get(old.source_path, ()))
         if shown:
+            forget_rendering(old)  # (its summary, as the files that read it will show it)
             keys |= self.outputs.showing(old)
         keys = sorted(keys, key=repr)
         rewrites = [rewrite for header in shown for rewrite in updates.rewrites(header)]

@@ -311,6 +311,35 @@ def test_a_changed_header_is_an_update_that_renders_only_what_shows_it(preview, 
         *_url_of(preview.output, "thanh-toan-truc-tuyen-le-phi-ho-tich")).read_text("utf-8")
 
 
+def test_a_pages_title_rewrites_its_page_and_every_footer_only_when_the_footer_shows_it(preview, tmp_path):
+    """The footer names each page by its short name (its menu line) where it has one: a new title
+    of such a page is its own page's, and a new title of a page without one is every footer's."""
+    def retitle(name, title):
+        path = preview.content / "pages" / name
+        path.write_text(re.sub(r"^Title: .*$", f"Title: {title}", path.read_text("utf-8"), count=1, flags=re.M), "utf-8")
+
+    before = built_files(preview.output)
+    retitle("lien-he.md", "Liên hệ, góp ý và đường dây nóng")
+    assert preview.rebuild() == "update"
+    after = built_files(preview.output)
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert changed == ["lien-he/index.html"], changed
+    def text(name):
+        return (preview.output / name).read_text("utf-8")
+
+    assert "Liên hệ, góp ý và đường dây nóng</h1>" in text("lien-he/index.html")
+    assert text("index.html").count(">Liên hệ</a></li>") == 2  # (its short name, in the bar and the footer)
+
+    retitle("gioi-thieu.md", "Giới thiệu về chuyên mục")  # no menu line: the footer shows the title
+    assert preview.rebuild() == "update"
+    again = built_files(preview.output)
+    pages = [name for name in again if name.endswith(".html")]
+    assert all(">Giới thiệu về chuyên mục</a></li>" in text(name) for name in pages if "cc-footer" in text(name))
+    assert "cc-footer" in text("index.html")
+    assert sum(again[name] != after[name] for name in pages) > len(pages) / 2
+    assert_same(again, full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
+
+
 def test_an_edit_of_a_radio_programme_rewrites_the_podcast_feed(preview, tmp_path):
     """The podcast is written by the feed writer (cchc/feeds.py) when the articles have been written:
     an update writes it again with the new text, as a full build does."""
