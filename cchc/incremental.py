@@ -97,6 +97,7 @@ class Tracker:
         self.readers = defaultdict(set)        # source path → keys
         self.unscoped = set()                  # bodies read outside any recorded write
         self.skipped_inside = False            # a write inside the current one was not made (unchanged)
+        self.shared = None                     # the context the generators share (Session._keep_generators)
 
     def refresh(self, key, replay) -> None:
         """A write a run did not make (its inputs were the same): it is made again, if ever, with
@@ -513,14 +514,23 @@ def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
         key = os.path.normpath(path)
         if path in writer._written_files or not outputs.unchanged(key, template.name, context, localcontext, own):
             return False  # (written already in this run: Pelican's rules for a second write apply)
-        tracker.refresh(("file", name),
-                        lambda w: emit(w, template, context, _current(localcontext, context, own), own, name, override))
+        tracker.refresh(("file", name), _replay(template, context, localcontext, own, name, override))
         outputs.produce(key)
         writer._written_files.add(path)
         if override:  # as Writer._open_w records it: a later write of the same file is skipped
             writer._overridden_files.add(path)
         signals.content_written.send(path, context=localcontext)
         return True
+
+    def _replay(template, context, localcontext, own, name, override):
+        """The write made again later: with the shared context as it is then, and the write's own
+        values (a copy of the context holds no others: see tracked_write_file)."""
+        copied = tracker.shared is not None and context is not tracker.shared
+
+        def replay(writer):
+            now = tracker.shared if copied else context
+            emit(writer, template, now, _current(localcontext, now, own), own, name, override)
+        return replay
 
     def emit(writer, template, context, localcontext, own, name, override):
         # Pelican 4.12's Writer.write_file._write_file, noting what the render read.
@@ -558,12 +568,16 @@ def install(tracker: Tracker, outputs: Outputs | None = None) -> None:
         def write(name, localcontext, own):
             if skipped(self, template, context, localcontext, own, name, override_output):
                 return
-            with tracker.scope(("file", name),
-                               lambda writer: emit(writer, template, context, _current(localcontext, context, own), own,
-                                                   name, override_output)):
+            with tracker.scope(("file", name), _replay(template, context, localcontext, own, name, override_output)):
                 emit(self, template, context, localcontext, own, name, override_output)
 
         own = {"output_file", "localsiteurl", *kwargs, *(("SITEURL",) if relative_urls else ())}
+        base = tracker.shared
+        if base is not None and context is not base:
+            # A copy of the shared context with values of its own (Pelican's period archives: the
+            # period): those are the write's, and a replay takes the others as they are then
+            # (a generator's context made again since, Session._regenerate), not as copied.
+            own |= {key for key, value in context.items() if base.get(key, _MISSING) is not value}
 
         if paginated is None:
             paginated = {key: val for key, val in kwargs.items() if key in {"articles", "dates"}}
@@ -896,6 +910,7 @@ class Session:
 
     def _keep_generators(self, generators):
         self.generators = generators
+        self.tracker.shared = generators[0].context if generators else None
         for generator in generators:  # which generator writes which file (Outputs.owners)
             if hasattr(generator, "generate_output"):
                 generator.generate_output = functools.partial(_owned, self.outputs, generator,

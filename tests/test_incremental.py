@@ -956,6 +956,35 @@ def test_a_body_edit_after_a_run_of_the_build_is_still_made_in_place(tmp_path):
     assert "runs 1\nruns 1\n" in result.stdout, result.stdout[-3000:]
 
 
+def test_a_write_given_a_copy_of_the_context_is_made_again_with_the_context_as_it_is_then(tmp_path):
+    """Pelican gives each period archive a copy of the context with its period. A replay of such a
+    write (an update in place) takes the period from the copy and every other value from the
+    shared context as it is then: a value a generator's context made again since (Session.
+    _regenerate) shows, as a full build would show it."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    script = (
+        "import sys, pathlib; sys.path[:0] = ['.', 'plugins']\n"
+        "from cchc.incremental import Session\n"
+        f"out = pathlib.Path({str(tmp_path / 'output')!r})\n"
+        f"s = Session(pathlib.Path({str(content)!r}), out, 'http://127.0.0.1:8000', search=False)\n"
+        "assert s.build()\n"
+        "paths = sorted(p for p, r in s.outputs.records.items() if r[0] == 'period_archives.html' and 'SITENAME' in r[1])\n"
+        "assert paths, 'no period archive page read SITENAME'\n"
+        "before = pathlib.Path(paths[0]).read_text('utf-8')\n"
+        "s.context['SITENAME'] = 'Tên mới của chuyên mục'\n"
+        "s._replay_keys([s.outputs.keys[paths[0]]])\n"
+        "after = pathlib.Path(paths[0]).read_text('utf-8')\n"
+        "print('period kept', after.count('<h1') == before.count('<h1') and after.split('<h1', 1)[1].split('</h1>')[0] == before.split('<h1', 1)[1].split('</h1>')[0])\n"
+        "print('new name', 'Tên mới của chuyên mục' in after)\n")
+    env = {**os.environ, "CCHC_BUILD_DATE": BUILD_DATE}
+    env.pop("SITEURL", None)
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                            env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "period kept True\nnew name True\n" in result.stdout, result.stdout[-3000:]
+
+
 def test_an_item_counts_as_unchanged_only_when_its_attributes_are_the_same_objects():
     """A run takes an item's last state without working it out again when each attribute is the
     object it was (cchc.dependencies.same_objects): lists and dicts copied with the same elements
