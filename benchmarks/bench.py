@@ -202,6 +202,7 @@ def edits(site: pathlib.Path) -> dict[str, tuple[pathlib.Path, callable]]:
     procedure = sorted(p for p in (content / "procedures").glob("*.yaml"))[-1]
     data_file = content / "data" / "chuyen-muc.yaml"
     bodies = content / "data" / "co-quan.yaml"
+    forms = content / "data" / "hinh-thuc.yaml"
 
     def edit_article(path):
         path.write_text(path.read_text("utf-8").rstrip("\n") + "\n\nBài viết được cập nhật thêm thông tin.\n", "utf-8")
@@ -218,13 +219,19 @@ def edits(site: pathlib.Path) -> dict[str, tuple[pathlib.Path, callable]]:
         text = path.read_text("utf-8")
         path.write_text(text.replace("  mo_ta: Hướng dẫn làm thủ tục,", "  mo_ta: Hướng dẫn chi tiết cách làm thủ tục,", 1), "utf-8")
 
+    def edit_form(path):  # (a description no template shows: the project's radio programmes)
+        text = path.read_text("utf-8")
+        path.write_text(text.replace("  mo_ta: Chương trình phát thanh trên hệ thống truyền thanh cơ sở\n",
+                                     "  mo_ta: Chương trình phát thanh trên hệ thống truyền thanh cơ sở của phường\n", 1),
+                        "utf-8")
+
     def edit_body(path):
         text = path.read_text("utf-8")
         path.write_text(text.replace("  ten_ngan: Phòng KT-HT-ĐT", "  ten_ngan: Phòng KT–HT–ĐT", 1), "utf-8")
 
     return {"article": (article, edit_article), "procedure": (procedure, edit_procedure),
             "procedure_field": (procedure, edit_procedure_field), "data": (data_file, edit_data),
-            "data_body": (bodies, edit_body)}
+            "data_form": (forms, edit_form), "data_body": (bodies, edit_body)}
 
 
 def header_edits(site: pathlib.Path) -> dict[str, tuple[pathlib.Path, callable]]:
@@ -274,8 +281,8 @@ def save_to_preview(site: pathlib.Path, logs: pathlib.Path, repeats: int = 100) 
     (time and the worker's memory), each kind of header edit (a title or a summary: the files that
     show a value of the item that changed; tags: the tags' lists grouped again in place; the others: runs of the build in
     the worker), a new and a deleted article, a
-    procedure's name and a field only its page shows (both without a run), and two data file edits
-    (a description, in place; a cơ quan's short name, a run)."""
+    procedure's name and a field only its page shows (both without a run), and three data file
+    edits (a chuyên mục's and a hình thức's description, in place; a cơ quan's short name, a run)."""
     from cchc.preview import Builder
 
     out = site / "preview"
@@ -343,7 +350,7 @@ def save_to_preview(site: pathlib.Path, logs: pathlib.Path, repeats: int = 100) 
                          "edited": path.relative_to(site).as_posix()}
         builder.ask("wait-search")
 
-    for kind in ("procedure", "procedure_field", "data", "data_body"):
+    for kind in ("procedure", "procedure_field", "data", "data_form", "data_body"):
         path, edit = edit_list[kind]
         before = path.read_text("utf-8")
         edit(path)

@@ -38,7 +38,9 @@ PREVIEW_EDITS = (("article", "one article's body"), ("title", "an article's titl
                  ("new_article", "a new article"), ("deleted_article", "that article deleted"),
                  ("page_title", "a page's title"), ("procedure", "a procedure's name"),
                  ("procedure_field", "a field only a procedure's page shows"),
-                 ("data", "a chuyên mục's description (data file)"), ("data_body", "a cơ quan's short name (data file)"))
+                 ("data", "a chuyên mục's description (data file)"),
+                 ("data_form", "a hình thức's description (data file)"),
+                 ("data_body", "a cơ quan's short name (data file)"))
 
 
 def markdown(results: dict) -> str:

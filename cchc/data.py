@@ -69,6 +69,35 @@ class Entry:
         except KeyError:
             raise AttributeError(item) from None
 
+    @staticmethod
+    def _cchc_fields_of(attribute: str) -> frozenset | None:
+        """For the preview (cchc.dependencies): the fields a template reads when it asks an entry for
+        `attribute` (entry.name, entry.mo_ta), or None for all of them (entry.fields, a method)."""
+        if attribute == "fields" or attribute == "line_of" or attribute.startswith("_"):
+            return None
+        return frozenset((attribute,))
+
+    # An entry made into text shows all of its fields: the preview's recording of a render counts
+    # them all as read (cchc.dependencies.install adds its hook; nobody listens elsewhere).
+    def __str__(self):
+        return repr(self)
+
+    def __format__(self, spec):
+        return format(repr(self), spec)
+
+
+ON_TEXT: list = []
+_fields_repr = Entry.__repr__  # (made by dataclass)
+
+
+def _entry_repr(self) -> str:
+    for hook in ON_TEXT:
+        hook(self)
+    return _fields_repr(self)
+
+
+Entry.__repr__ = _entry_repr
+
 
 class Taxonomy:
     """Ordered entries looked up by code or by any accepted spelling of the name."""
@@ -304,8 +333,9 @@ SCHEMAS = {
 }
 # The fields only templates show: no code reads them (no lookup, check, order, address, feed, report
 # or finder). An edit of a data file that changes nothing else is made in place by the preview (the
-# pages that show the entries are rendered again, cchc.incremental): mark a field here only when
-# that holds. Cơ quan have none: their short names and other spellings are looked up.
+# pages whose templates read a changed field are rendered again: cchc.dependencies records which
+# fields of an entry a template reads, Entry._cchc_fields_of): mark a field here only when that
+# holds. Cơ quan have none: their short names and other spellings are looked up.
 SHOWN_ONLY = {"categories": {"mo_ta"}, "areas": {"mo_ta"}, "forms": {"mo_ta"}}
 PLAN_SCHEMA = {"so": TEXT, "ngay": TEXT, "co_quan_ban_hanh": TEXT, "trich_yeu": TEXT}
 PLAN_REQUIRED = ("so", "ngay", "co_quan_ban_hanh", "trich_yeu", "nhiem_vu")

@@ -39,7 +39,7 @@ class Recording:
     entries (`entries`, by their `_cchc_key`), or on all the data when it read something else of
     one (`data`)."""
 
-    __slots__ = ("names", "touched", "read", "data", "entries")
+    __slots__ = ("names", "touched", "read", "data", "entries", "fields")
 
     def __init__(self):
         self.names: set[str] = set()
@@ -47,6 +47,35 @@ class Recording:
         self.read: dict[int, tuple[object, set]] = {}   # items read by attribute: id → (item, names)
         self.data = False
         self.entries: dict[tuple, object] = {}
+        # The fields the templates read of each data file entry they met, however they reached it
+        # (an article's hinh_thuc, a chuyên mục's entry): its key → the fields' names, or None when
+        # it was used whole (printed, handed to one of our filters, its `fields` read). The
+        # preview's in-place edit of fields only templates show (cchc.data.SHOWN_ONLY) renders
+        # again only the files that read one of them (Outputs.reading_fields).
+        self.fields: dict[tuple, set | None] = {}
+
+    def read_fields(self, entry, names) -> None:
+        """`names` (a set, or None: all of them) of `entry` (a class with `_cchc_key`) were read."""
+        key = entry._cchc_key()
+        if names is None:
+            self.fields[key] = None
+        else:
+            known = self.fields.get(key, _NONE_YET)
+            if known is _NONE_YET:
+                self.fields[key] = set(names)
+            elif known is not None:
+                known.update(names)
+
+
+_NONE_YET = object()
+
+
+def whole_entry(entry) -> None:
+    """Called by an entry (cchc.data.Entry) made into text while a render is recorded: all of it
+    may show."""
+    rec = _ACTIVE[0]
+    if rec is not None:
+        rec.read_fields(entry, None)
 
 
 # What a Category or Tag is made of: anything else a template reads of one (its data file entry) is
@@ -87,10 +116,14 @@ def touch(value) -> None:
     content = _entity_class()
     if isinstance(value, content):
         rec.touched[id(value)] = value
+    elif getattr(type(value), "_cchc_fields_of", None) is not None:  # a data file's entry, handed whole
+        rec.read_fields(value, None)
     elif isinstance(value, (list, tuple)):
         for item in value:
             if isinstance(item, content):
                 rec.touched[id(item)] = item
+            elif getattr(type(item), "_cchc_fields_of", None) is not None:
+                rec.read_fields(item, None)
 
 
 _INSTALLED = []
@@ -103,6 +136,9 @@ def install() -> None:
         return
     _INSTALLED.append(True)
     from jinja2 import Environment
+    from . import data
+
+    data.ON_TEXT.append(whole_entry)
     from jinja2.runtime import Context
     from pelican.urlwrappers import URLWrapper
 
@@ -127,6 +163,8 @@ def install() -> None:
         if rec is not None:
             if isinstance(obj, content):
                 read(rec, obj, attribute)
+            elif (fields_of := getattr(type(obj), "_cchc_fields_of", None)) is not None:  # a data file's entry
+                rec.read_fields(obj, fields_of(attribute))
             elif isinstance(obj, URLWrapper) and attribute not in _WRAPPER_OWN:
                 value = get_attr(self, obj, attribute)
                 key = getattr(type(value), "_cchc_key", None)  # (of the type: Jinja's Undefined answers any name)
@@ -139,11 +177,14 @@ def install() -> None:
 
     def getitem(self, obj, argument):
         rec = _ACTIVE[0]
-        if rec is not None and isinstance(obj, content):
-            if type(argument) is str:  # article["title"], and Jinja's attribute= filters (map, sort…)
-                read(rec, obj, argument)
-            else:
-                rec.touched[id(obj)] = obj
+        if rec is not None:
+            if isinstance(obj, content):
+                if type(argument) is str:  # article["title"], and Jinja's attribute= filters (map, sort…)
+                    read(rec, obj, argument)
+                else:
+                    rec.touched[id(obj)] = obj
+            elif (fields_of := getattr(type(obj), "_cchc_fields_of", None)) is not None:  # (Jinja then asks getattr)
+                rec.read_fields(obj, fields_of(argument) if type(argument) is str else None)
         return get_item(self, obj, argument)
 
     Context.resolve_or_missing = resolve_or_missing

@@ -384,8 +384,10 @@ class Outputs:
         of_data = self._read_of_data(rec, context)
         declared = self._declared(shared_print).union(self._declared(own), *map(self._declared, read.values()),
                                                       self._declared_of_data(of_data))
+        fields = {key: (None if names is None else frozenset(names)) for key, names in rec.fields.items()} \
+            if rec.fields else _NO_FIELDS
         self.records[path] = (template, shared, shared_print, own, frozenset(whole) | read.keys(), frozenset(whole),
-                              read, of_data, declared)
+                              read, of_data, declared, fields)
         self.rendered.append(path)
 
     def _declared(self, print_, shared: bool = False) -> frozenset:
@@ -438,6 +440,22 @@ class Outputs:
         return paths, any(not self._declared(print_).isdisjoint(markers) for print_, _ids in self.files.values()
                           if isinstance(print_, tuple))
 
+    def reading_fields(self, fields: dict) -> list[str]:
+        """The files whose templates read one of `fields` (a data file entry's key → the names of
+        its fields that changed) or used that entry whole, however they reached it
+        (cchc.dependencies, Recording.fields): a page that shows a hình thức's name is not made
+        again for its description."""
+        found = []
+        for path, record in self.records.items():
+            read = record[9]
+            if read:
+                for key, changed in fields.items():
+                    names = read.get(key, _NOTHING)
+                    if names is None or not names.isdisjoint(changed):
+                        found.append(path)
+                        break
+        return found
+
     def showing(self, item) -> set[tuple]:
         """The Tracker keys of the writes whose files read `item` as a whole, or an attribute of it
         whose value (the item has taken its new values) is not the one they read: a page's title is
@@ -464,6 +482,7 @@ class Outputs:
 _MISSING = ("missing",)  # a name the render looked up that is not in the context
 _PLACES: dict = {}      # (Outputs.shows_other) (names, changed names) → where those are among the names
 _NOTHING = frozenset()
+_NO_FIELDS: dict = {}   # (Outputs.note) a render that read no data file entry's field
 _METHOD = object()      # (Outputs._attribute) an attribute that is a method
 
 
@@ -1402,6 +1421,8 @@ class Session:
         paths, in_own_files = self.outputs.reading(markers)
         if in_own_files and not found.shown_only:  # a file a plugin writes itself, which only a run makes again
             return None
+        if found.fields is not None:  # (not the files that hold an entry but read none of the fields that changed)
+            paths = self.outputs.reading_fields(found.fields)
         keys = {self.outputs.keys[p] for p in paths} | self.outputs.showing_whole(found.held_by)
         keys = sorted(keys, key=repr)
         if found.changed:
@@ -1695,8 +1716,13 @@ class Session:
 
         ids = {id(entry) for entry in entries}
         held_by = [item for item in _items(self.generators) if holds(item, ids)] if ids else []
+        fields = {}
+        for entry, now in changed:
+            names = {key for key in entry.fields.keys() | now.fields.keys()
+                     if entry.fields.get(key, _MISSING) != now.fields.get(key, _MISSING)}
+            fields.setdefault(entry._cchc_key(), set()).update(names)
         return updates.InPlace(entries, lambda: put([dict(now.fields) for _entry, now in changed]),
-                               lambda: put(before), shown_only=True, held_by=held_by)
+                               lambda: put(before), shown_only=True, held_by=held_by, fields=fields)
 
     def _replay(self, item, keys, rewrites=()) -> int:
         forget_rendering(item)

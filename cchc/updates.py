@@ -205,6 +205,10 @@ class InPlace:
     # Articles and pages holding the changed objects among their attributes: the files that read
     # one of them as a whole are rendered again too.
     held_by: list = dataclasses.field(default_factory=list)
+    # For the data files' entries (cchc.data.Entry): each changed entry's key → the names of its
+    # fields that changed. A file that holds one of them is rendered again only if its templates
+    # read one of those fields or used the entry whole (cchc.dependencies, Recording.fields).
+    fields: dict | None = None
 
 
 _IN_PLACE: list[Callable] = []

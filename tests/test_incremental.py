@@ -718,6 +718,53 @@ def test_random_description_edits_of_data_files_rewrite_what_shows_them_without_
                                                             tmp_path / f"cache-{round_}"))
 
 
+def test_a_description_no_template_shows_rewrites_no_page(preview, tmp_path):
+    """A hình thức's description is shown by no template: its edit holds every article of that form,
+    yet no page's template reads it, so no page is written again (each article's page and the
+    lists showing them were, 3,226 files at the reference size)."""
+    path = preview.content / "data" / "hinh-thuc.yaml"
+    text = path.read_text("utf-8")
+    line = re.search(r"^- ma: am-thanh\n(?:  .*\n)*?  mo_ta: .*$", text, flags=re.M).group(0)
+    pages = {name: (preview.output / name).stat().st_mtime_ns for name in built_files(preview.output)
+             if name.endswith(".html")}
+    path.write_text(text.replace(line, line + " của phường", 1), "utf-8")
+    logged = len(preview.log.read_text("utf-8"))
+    assert preview.rebuild() == "update"
+    assert "Processed" not in preview.log.read_text("utf-8")[logged:]
+    rewritten = sorted(name for name, stamp in pages.items() if (preview.output / name).stat().st_mtime_ns != stamp)
+    assert not rewritten, rewritten
+    assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
+
+
+def test_a_render_records_which_fields_of_a_data_entry_its_templates_read():
+    """What the preview knows of a render's use of a data file's entries (cchc.dependencies,
+    Recording.fields): the fields a template asks for by name, however it asks, or all of them when
+    it prints the entry or reads its `fields`."""
+    script = (
+        "import sys; sys.path[:0] = ['.']\n"
+        "from jinja2 import Environment, StrictUndefined\n"
+        "from cchc import data, dependencies\n"
+        "dependencies.install()\n"
+        "env = Environment(undefined=StrictUndefined)\n"
+        "form = data.Entry('video', 'Video', {'mo_ta': 'Phóng sự truyền hình'}, 'hinh-thuc.yaml', 7)\n"
+        "area = data.Entry('a', 'Chủ trương', {'mo_ta': 'Mục a'}, 'noi-dung.yaml', 3)\n"
+        "cases = {'name': '{{ f.name }}', 'attribute': '{{ f.mo_ta }}', 'item': '{{ f[\"mo_ta\"] }}',\n"
+        "         'map': '{{ [f, a] | map(attribute=\"name\") | join(\", \") }}', 'printed': '{{ f }}',\n"
+        "         'fields': '{{ f.fields.mo_ta }}', 'tested': '{% if f %}có{% endif %}', 'pprint': '{{ f | pprint }}',\n"
+        "         'attr': '{{ f | attr(\"mo_ta\") }}'}\n"
+        "for name, source in cases.items():\n"
+        "    with dependencies.recorded() as rec:\n"
+        "        env.from_string(source).render(f=form, a=area)\n"
+        "    print(name, sorted((key[1], None if names is None else sorted(names)) for key, names in rec.fields.items()))\n"
+        "print('outside', str(form).startswith('Entry('))\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.splitlines() == [
+        "name [('video', ['name'])]", "attribute [('video', ['mo_ta'])]", "item [('video', ['mo_ta'])]",
+        "map [('a', ['name']), ('video', ['name'])]", "printed [('video', None)]", "fields [('video', None)]",
+        "tested []", "pprint [('video', None)]", "attr [('video', ['mo_ta'])]", "outside True"], result.stdout
+
+
 def test_a_mistake_in_a_data_file_writes_nothing_and_the_fix_is_an_update(preview, tmp_path):
     data = preview.content / "data" / "co-quan.yaml"
     original = data.read_text("utf-8")
