@@ -99,6 +99,12 @@ def _entry_repr(self) -> str:
 Entry.__repr__ = _entry_repr
 
 
+# Every key a lookup asked for in this process, by taxonomy (its label), whatever it found: an edit
+# of the names that changes none of these answers changes no reading (the preview then takes it in
+# place, cchc.incremental).
+ASKED: dict[str, set[str]] = {}
+
+
 class Taxonomy:
     """Ordered entries looked up by code or by any accepted spelling of the name."""
 
@@ -106,6 +112,7 @@ class Taxonomy:
         self.label = label
         self.entries = entries
         self._fold_codes = fold_codes
+        self._asked = ASKED.setdefault(label, set())
         self._lookup: dict[str, Entry] = {}
         for entry in entries:
             names = [entry.name, *entry.fields.get("ten_khac", []), entry.fields.get("ten_ngan", "")]
@@ -126,8 +133,21 @@ class Taxonomy:
     def get(self, text: str) -> Entry | None:
         text = vn.normalize_line(text or "")
         if not self._fold_codes:
-            return self._lookup.get(self._code_key(text))
-        return self._lookup.get(vn.fold_key(text)) or self._lookup.get(vn.slugify(text))
+            key = self._code_key(text)
+            self._asked.add(key)
+            return self._lookup.get(key)
+        key = vn.fold_key(text)
+        self._asked.add(key)
+        found = self._lookup.get(key)
+        if found is None:
+            key = vn.slugify(text)
+            self._asked.add(key)
+            found = self._lookup.get(key)
+        return found
+
+    def answers(self) -> dict[str, str]:
+        """Each key a lookup can find → the code of the entry it finds."""
+        return {key: entry.code for key, entry in self._lookup.items()}
 
     def __getitem__(self, code: str) -> Entry:
         entry = self.get(code)
@@ -337,6 +357,11 @@ SCHEMAS = {
 # fields of an entry a template reads, Entry._cchc_fields_of): mark a field here only when that
 # holds. Cơ quan have none: their short names and other spellings are looked up.
 SHOWN_ONLY = {"categories": {"mo_ta"}, "areas": {"mo_ta"}, "forms": {"mo_ta"}}
+# The fields that only name an entry: looked up (Taxonomy.get), shown by templates, and read by the
+# generators that say so (cchc.updates.DATA_NAMES: the plan's Word reports print a cơ quan's short
+# name). An edit that changes only these and SHOWN_ONLY, and no answer a lookup gave, is made in
+# place by the preview, with those generators' context made again.
+NAMES_ONLY = {"bodies": {"ten_ngan", "ten_khac"}}
 PLAN_SCHEMA = {"so": TEXT, "ngay": TEXT, "co_quan_ban_hanh": TEXT, "trich_yeu": TEXT}
 PLAN_REQUIRED = ("so", "ngay", "co_quan_ban_hanh", "trich_yeu", "nhiem_vu")
 INVALID = "__invalid__"   # keys of an item whose value had the wrong type (removed, already reported)
@@ -512,28 +537,38 @@ class SiteData:
             yield from getattr(self, name)
 
 
-def shown_only_changes(old: SiteData, new: SiteData) -> list[tuple[Entry, Entry]] | None:
-    """The entries of `old` whose fields only templates show (SHOWN_ONLY) differ in `new`, each with
-    its new reading: [(old entry, new entry), …]. None when anything else differs (an entry added,
-    removed, moved or renamed, another field, the plan)."""
+def changes_in_place(old: SiteData, new: SiteData) -> tuple[list[tuple[Entry, Entry]], set[str]] | None:
+    """The entries of `old` whose fields only templates show (SHOWN_ONLY) or that only name them
+    (NAMES_ONLY) differ in `new`, each with its new reading, and the taxonomies whose names changed:
+    ([(old entry, new entry), …], {"bodies"}). None when anything else differs (an entry added,
+    removed, moved or renamed, another field, the plan), or when a lookup made in this process
+    would find another entry, or none, or one where it found none (ASKED)."""
     if old.plan != new.plan:
         return None
-    changed = []
+    changed, renamed = [], set()
     for name in TAXONOMIES:
         before, after = getattr(old, name), getattr(new, name)
         if (before.label, before._fold_codes, len(before)) != (after.label, after._fold_codes, len(after)):
             return None
-        shown = SHOWN_ONLY.get(name, set()) | {"__lines__"}
+        shown, names = SHOWN_ONLY.get(name, set()) | {"__lines__"}, NAMES_ONLY.get(name, set())
         for entry, now in zip(before, after):
             if entry == now:
                 continue
             if (entry.source, entry.code, entry.name, entry.line) != (now.source, now.code, now.name, now.line):
                 return None
-            if any(entry.fields.get(key, _ABSENT) != now.fields.get(key, _ABSENT)
-                   for key in entry.fields.keys() | now.fields.keys() if key not in shown):
+            differ = {key for key in entry.fields.keys() | now.fields.keys()
+                      if entry.fields.get(key, _ABSENT) != now.fields.get(key, _ABSENT)}
+            if not differ <= shown | names:
                 return None
+            if differ & names:
+                renamed.add(name)
             changed.append((entry, now))
-    return changed
+        if name in renamed:
+            then, answers = before.answers(), after.answers()
+            moved = {key for key in then.keys() | answers.keys() if then.get(key) != answers.get(key)}
+            if not moved.isdisjoint(ASKED.get(before.label, ())):
+                return None
+    return changed, renamed
 
 
 _ABSENT = object()

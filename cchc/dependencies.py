@@ -308,38 +308,6 @@ class Fingerprints:
         return ("opaque", id(value))
 
 
-def holds(item, ids: set[int]) -> bool:
-    """True when `ids` holds the id of an object the fingerprint of `item`'s attributes (state_of)
-    is made from: the objects Fingerprints walks into (lists, tuples, dicts, sets, plain objects),
-    not into other articles and pages, chuyên mục and tags, or objects with `__fingerprint__`."""
-    from pelican.urlwrappers import URLWrapper
-
-    content = _entity_class()
-    seen = set()
-    todo = [value for key, value in item.__dict__.items() if key not in _NOT_STATE]
-    while todo:
-        value = todo.pop()
-        if isinstance(value, _PLAIN):
-            continue
-        key = id(value)
-        if key in ids:
-            return True
-        if key in seen or isinstance(value, (content, URLWrapper, _OPAQUE, re.Pattern)):
-            continue
-        seen.add(key)
-        if isinstance(value, (list, tuple, set, frozenset)):
-            todo.extend(value)
-        elif isinstance(value, dict):
-            todo.extend(value.values())
-        elif getattr(type(value), "__fingerprint__", None) is not None:
-            continue
-        elif hasattr(value, "__dict__"):
-            todo.extend(vars(value).values())
-        elif hasattr(value, "__slots__"):
-            todo.extend(getattr(value, name, None) for name in value.__slots__)
-    return False
-
-
 class Declared(tuple):
     """The fingerprint of an object whose class says what it is made of (`__fingerprint__`), equal
     to the plain tuple: the preview finds by it the files made from such an object

@@ -473,11 +473,6 @@ class Outputs:
         return {self.keys[path] for path, record in self.records.items() if key in record[4] and (
             key in record[5] or any(differs(name, print_) for name, print_ in record[6][key]))}
 
-    def showing_whole(self, items) -> set[tuple]:
-        """The Tracker keys of the writes whose files read one of `items` as a whole."""
-        ids = {id(item) for item in items}
-        return {self.keys[path] for path, record in self.records.items() if not ids.isdisjoint(record[5])} if ids else set()
-
 
 _MISSING = ("missing",)  # a name the render looked up that is not in the context
 _PLACES: dict = {}      # (Outputs.shows_other) (names, changed names) → where those are among the names
@@ -1423,8 +1418,15 @@ class Session:
             return None
         if found.fields is not None:  # (not the files that hold an entry but read none of the fields that changed)
             paths = self.outputs.reading_fields(found.fields)
-        keys = {self.outputs.keys[p] for p in paths} | self.outputs.showing_whole(found.held_by)
-        keys = sorted(keys, key=repr)
+        keys = sorted({self.outputs.keys[p] for p in paths}, key=repr)
+        if found.regenerate is not None and any(
+                found.regenerate in (updates.keys_of(g) or ((),))[0] for g in self.generators):
+            # (names the generators' code reads: their context made again, with these files)
+            found.apply()
+            outcome = self._regenerate(None, reading=found.regenerate, also=keys)
+            if outcome is None or outcome.kind != DONE:
+                found.undo()
+            return outcome
         if found.changed:
             found.apply()
         self.outputs.begin(reusing=False)
@@ -1440,14 +1442,16 @@ class Session:
         self._schedule_search()
         return Outcome(DONE, written=written)
 
-    def _regenerate(self, generator_class) -> Outcome | None:
+    def _regenerate(self, generator_class, reading: str | None = None, also=()) -> Outcome | None:
         """cchc.updates.Regenerate: the context of the generator of `generator_class` is made again,
         then that of every later generator that reads a key one of these sets (cchc.updates.
         context_keys); these generators write their files (those whose inputs are the same are left
         as they are, as in a run), the other files that read a changed key are rendered again, the
         files these generators no longer write are removed, and the `finalized` handlers run again.
         None when it cannot be so (a generator that did not say what it reads, or one that says
-        the edit needs a run): a run of the build, which also reports any mistake."""
+        the edit needs a run): a run of the build, which also reports any mistake. With `reading`
+        (cchc.updates.DATA_NAMES), the generators that read it come first instead; the writes
+        `also` are made again too."""
         from pelican import signals
 
         from . import updates
@@ -1456,7 +1460,10 @@ class Session:
         generators, context = self.generators, self.context
         if any(updates.keys_of(generator) is None for generator in generators):
             return None
-        first = next((g for g in generators if type(g) is generator_class), None)
+        if reading is None:
+            first = next((g for g in generators if type(g) is generator_class), None)
+        else:
+            first = next((g for g in generators if reading in updates.keys_of(g)[0]), None)
         if first is None:
             return None
         generated = context["generated_content"]
@@ -1475,7 +1482,7 @@ class Session:
             generated.clear()
             generated.update(kept_generated)
 
-        changed, remade = set(), []
+        changed, remade = ({reading} if reading is not None else set()), []
         self.tracker.output_phase = False  # (bodies read before writing are no page's)
         try:
             for generator in generators[generators.index(first):]:
@@ -1508,8 +1515,12 @@ class Session:
                     generator.generate_output(writer)
                 made = set(outputs.produced)
                 now = outputs.now_of(changed, context)
-                keys = sorted({outputs.keys[path] for path, record in outputs.records.items()
-                               if path not in made and outputs.shows_other(record, now)}, key=repr)
+                keys = {outputs.keys[path] for path, record in outputs.records.items()
+                        if path not in made and outputs.shows_other(record, now)}
+                if also:
+                    remade_keys = {outputs.keys.get(path) for path in made}
+                    keys |= {key for key in also if key not in remade_keys}
+                keys = sorted(keys, key=repr)
                 self._replay_keys(keys)
                 for path in sorted(owned - made):  # (a group no procedure is in now)
                     self._remove_unwritten(path)
@@ -1691,38 +1702,53 @@ class Session:
         return Outcome(DONE, written=len(outputs.rendered))
 
     def _data_in_place(self, path: str):
-        """A data file's edit that changes only fields templates show (cchc.data.SHOWN_ONLY): the
-        entries take the new values in place (every article, chuyên mục and page that holds them
-        sees them), as an InPlace of cchc.updates. None for any other edit (a run of the build, which
-        also reports a mistake in the file and reads the data again in every run until it is fixed)."""
+        """A data file's edit that changes only fields templates show (cchc.data.SHOWN_ONLY) or that
+        only name an entry (NAMES_ONLY) and no answer a lookup gave (cchc.data.changes_in_place):
+        the entries take the new values in place (every article, chuyên mục and page that holds them
+        sees them), and a renamed taxonomy its new lookups, as an InPlace of cchc.updates (for names,
+        the generators that read them make their context again: updates.DATA_NAMES). None for any
+        other edit (a run of the build, which also reports a mistake in the file and reads the data
+        again in every run until it is fixed)."""
         from . import data, updates
-        from .dependencies import holds
         from .errors import ContentError
 
         try:
             new = data.load(self.pelican.settings["CCHC_DATA_DIR"])
         except ContentError:
             return None
-        changed = data.shown_only_changes(state.of(self.pelican.settings).site, new)
-        if changed is None:
+        site = state.of(self.pelican.settings).site
+        found = data.changes_in_place(site, new)
+        if found is None:
             return None
+        changed, renamed = found
         entries = [entry for entry, _now in changed]
         before = [dict(entry.fields) for entry in entries]
+        # A renamed taxonomy looks up its names anew (the same answers to every lookup made: found)
+        taxonomies = [getattr(site, name) for name in sorted(renamed)]
+        lookups_before = [taxonomy._lookup for taxonomy in taxonomies]
+        lookups_now = []
+        for taxonomy, name in zip(taxonomies, sorted(renamed)):
+            live = {entry.code: entry for entry in taxonomy.entries}
+            lookups_now.append({key: live[entry.code] for key, entry in getattr(new, name)._lookup.items()})
 
-        def put(values):
+        def put(values, lookups):
             for entry, fields in zip(entries, values):
                 entry.fields.clear()
                 entry.fields.update(fields)
+            for taxonomy, lookup in zip(taxonomies, lookups):
+                taxonomy._lookup = lookup
 
-        ids = {id(entry) for entry in entries}
-        held_by = [item for item in _items(self.generators) if holds(item, ids)] if ids else []
+        # (No file is made again for holding an article that holds a changed entry: code reads no
+        # field of SHOWN_ONLY, nor of NAMES_ONLY but in the generators that say so, and templates'
+        # reads of the entry's fields are recorded, however they reached it: `fields`.)
         fields = {}
         for entry, now in changed:
             names = {key for key in entry.fields.keys() | now.fields.keys()
                      if entry.fields.get(key, _MISSING) != now.fields.get(key, _MISSING)}
             fields.setdefault(entry._cchc_key(), set()).update(names)
-        return updates.InPlace(entries, lambda: put([dict(now.fields) for _entry, now in changed]),
-                               lambda: put(before), shown_only=True, held_by=held_by, fields=fields)
+        return updates.InPlace(entries, lambda: put([dict(now.fields) for _entry, now in changed], lookups_now),
+                               lambda: put(before, lookups_before), shown_only=True, fields=fields,
+                               regenerate=updates.DATA_NAMES if renamed else None)
 
     def _replay(self, item, keys, rewrites=()) -> int:
         forget_rendering(item)

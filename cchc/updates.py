@@ -202,13 +202,13 @@ class InPlace:
     # writes itself do not show them, and are left as they are (the next run finds their recorded
     # inputs changed and makes them again, with the same bytes).
     shown_only: bool = False
-    # Articles and pages holding the changed objects among their attributes: the files that read
-    # one of them as a whole are rendered again too.
-    held_by: list = dataclasses.field(default_factory=list)
     # For the data files' entries (cchc.data.Entry): each changed entry's key → the names of its
-    # fields that changed. A file that holds one of them is rendered again only if its templates
-    # read one of those fields or used the entry whole (cchc.dependencies, Recording.fields).
+    # fields that changed. The files rendered again are those whose templates read one of those
+    # fields or used the entry whole, however they reached it (cchc.dependencies, Recording.fields).
     fields: dict | None = None
+    # For an edit of the names of the data's entries (cchc.data.NAMES_ONLY): the generators that
+    # read them (DATA_NAMES) make their context again and write their files, after `apply`.
+    regenerate: str | None = None
 
 
 _IN_PLACE: list[Callable] = []
@@ -251,9 +251,15 @@ def _class_name(cls) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
+# Not a context key: for `reads`, the generator's code reads the names of the data files' entries
+# besides looking them up (cchc.data.NAMES_ONLY: the plan's Word reports print a cơ quan's short
+# name). An edit of those names the preview takes in place makes such a generator's context again.
+DATA_NAMES = "cchc.data.NAMES_ONLY"
+
+
 def context_keys(generator_class, reads=(), sets=()) -> None:
     """A plugin's generator: the context keys its generate_context reads that other generators
-    set (`reads`), and those it sets (`sets`)."""
+    set (`reads`, with DATA_NAMES when it reads the data's names), and those it sets (`sets`)."""
     _CONTEXT_KEYS[_class_name(generator_class)] = (frozenset(reads), frozenset(sets))
 
 

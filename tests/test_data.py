@@ -92,19 +92,47 @@ def test_duplicate_code_and_unknown_body_are_reported_together(tmp_path):
 ])
 def test_an_edit_of_descriptions_only_is_told_apart(tmp_path, old, new, taken):
     """The preview takes in place an edit of fields only templates show (cchc.data.SHOWN_ONLY):
-    shown_only_changes names the entries it changes, and None for any other edit."""
+    changes_in_place names the entries it changes, and None for any other edit."""
     folder = copy_data(tmp_path)
     before = data.load(str(folder))
     path = folder / "chuyen-muc.yaml"
     text = path.read_text("utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), "utf-8")
-    changed = data.shown_only_changes(before, data.load(str(folder)))
+    found = data.changes_in_place(before, data.load(str(folder)))
     if taken:
+        changed, renamed = found
         assert [(entry.code, now.fields["mo_ta"][:30]) for entry, now in changed] == [
-            ("thu-tuc-dich-vu-cong", "Hướng dẫn chi tiết cách làm th")]
+            ("thu-tuc-dich-vu-cong", "Hướng dẫn chi tiết cách làm th")] and not renamed
     else:
-        assert changed is None
+        assert found is None
+
+
+def test_an_edit_of_names_is_taken_in_place_only_when_no_lookup_made_finds_another_entry(tmp_path, monkeypatch):
+    """A cơ quan's short name and other spellings (cchc.data.NAMES_ONLY) name it for lookups: an
+    edit of them is taken in place when no lookup this process made would find another entry, or
+    none, or one where it found none."""
+    monkeypatch.setattr(data, "ASKED", {})  # (the lookups of this test only)
+    folder = copy_data(tmp_path)
+    before = data.load(str(folder))
+    path = folder / "co-quan.yaml"
+    text = path.read_text("utf-8")
+
+    def edited(old, new):
+        assert old in text
+        path.write_text(text.replace(old, new, 1), "utf-8")
+        return data.changes_in_place(before, data.load(str(folder)))
+
+    short = ("  ten_ngan: Phòng KT-HT-ĐT\n", "  ten_ngan: Phòng KT–HT–ĐT\n")
+    changed, renamed = edited(*short)
+    assert [entry.code for entry, _now in changed] == ["kthtdt"] and renamed == {"bodies"}
+    assert before.bodies.get("Phòng KT-HT-ĐT").code == "kthtdt"  # a lookup of the old short name…
+    assert edited(*short) is None                                  # …which would now find nothing
+    other = ("  ten_khac: [HĐND phường Chí Linh]\n", "  ten_khac: [HĐND phường Chí Linh, Hội đồng nhân dân phường]\n")
+    assert edited(*other)[1] == {"bodies"}
+    assert before.bodies.get("Hội đồng nhân dân phường") is None  # asked, found nothing…
+    assert edited(*other) is None                                   # …and would now find the HĐND
+    assert edited("  ten: Hội đồng nhân dân phường Chí Linh\n", "  ten: HĐND phường\n") is None  # (a name: a run)
 
 
 def test_a_new_reading_keeps_the_entries_that_did_not_change(tmp_path):

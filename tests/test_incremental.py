@@ -736,6 +736,31 @@ def test_a_description_no_template_shows_rewrites_no_page(preview, tmp_path):
     assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full", tmp_path / "cache"))
 
 
+def test_a_co_quans_names_are_made_in_place_unless_a_record_looked_one_up(preview, tmp_path):
+    """A cơ quan's short name (shown only in the plan's Word reports) and other spellings: taken in
+    place, the plan's reports made again, when no lookup made finds another entry; a spelling the
+    procedure records use ("Công an cấp xã") is a run of the build, which reads them again."""
+    path = preview.content / "data" / "co-quan.yaml"
+
+    def edit(old, new):
+        text = path.read_text("utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), "utf-8")
+        logged = len(preview.log.read_text("utf-8"))
+        assert preview.rebuild() == "update"
+        return "Processed" in preview.log.read_text("utf-8")[logged:]  # Pelican ran again
+
+    before = built_files(preview.output)
+    assert not edit("  ten_ngan: Phòng KT-HT-ĐT\n", "  ten_ngan: Phòng Kinh tế – Hạ tầng – Đô thị\n")
+    after = built_files(preview.output)
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert changed and all(name.startswith("bao-cao/") and name.endswith(".docx") for name in changed), changed
+    assert not edit("  ten_khac: [HĐND phường Chí Linh]\n", "  ten_khac: [HĐND phường Chí Linh, HĐND P. Chí Linh]\n")
+    assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full-1", tmp_path / "cache-1"))
+    assert edit("  ten_khac: [Công an cấp xã, ", "  ten_khac: [")
+    assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full-2", tmp_path / "cache-2"))
+
+
 def test_a_render_records_which_fields_of_a_data_entry_its_templates_read():
     """What the preview knows of a render's use of a data file's entries (cchc.dependencies,
     Recording.fields): the fields a template asks for by name, however it asks, or all of them when
@@ -968,7 +993,7 @@ def test_a_generator_that_does_not_say_what_it_reads_makes_a_procedure_edit_a_ru
     assert result.returncode == 0, result.stderr
     assert "procedures ['CCHC_PROCEDURES']" in result.stdout
     assert "finder ['CCHC_PROCEDURES'] ['CCHC_FINDER']" in result.stdout
-    assert "plan ['CCHC_PROCEDURES', 'articles']" in result.stdout
+    assert "plan ['CCHC_PROCEDURES', 'articles', 'cchc.data.NAMES_ONLY']" in result.stdout  # (updates.DATA_NAMES)
     assert "articles (frozenset(), frozenset())" in result.stdout
     assert "new None" in result.stdout
 

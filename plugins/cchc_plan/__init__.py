@@ -33,7 +33,9 @@ def register():
     signals.get_generators.connect(generator.get_generators)
     # (the preview: an edit that makes the procedures' context again makes the plan's again: the
     # reports list procedure changes)
-    updates.context_keys(generator.PlanGenerator, reads=("CCHC_PROCEDURES", "articles"), sets=("CCHC_PLAN",))
+    # (its Word reports print a cơ quan's short name: cchc.report_docx)
+    updates.context_keys(generator.PlanGenerator, reads=("CCHC_PROCEDURES", "articles", updates.DATA_NAMES),
+                         sets=("CCHC_PLAN",))
     signals.all_generators_finalized.connect(generator.expand_placeholders)
     updates.declare(generator.expand_placeholders, generator.expand_edited)  # a body edit: its own table
     updates.shows("title", generator.rewrite_shown)  # the reports and exports list items by title
