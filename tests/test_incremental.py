@@ -998,34 +998,40 @@ def test_a_generator_that_does_not_say_what_it_reads_makes_a_procedure_edit_a_ru
     assert "new None" in result.stdout
 
 
+def run_in_a_session(tmp_path, before_build: str = "", after_build: str = "") -> str:
+    """Runs a script in a new process on a copy of the real content: `before_build`, then a preview
+    Session `s` built on `content`, then `after_build`; its output."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    script = ("import os, re, sys, pathlib; sys.path[:0] = ['.', 'plugins']\n"
+              "from cchc.incremental import Session\n" + before_build
+              + f"content = pathlib.Path({str(content)!r})\n"
+              f"s = Session(content, pathlib.Path({str(tmp_path / 'output')!r}), 'http://127.0.0.1:8000', search=False)\n"
+              "assert s.build()\n" + after_build)
+    env = {**os.environ, "CCHC_BUILD_DATE": BUILD_DATE}
+    env.pop("SITEURL", None)
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                            env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
 def test_a_body_edit_after_a_run_of_the_build_is_still_made_in_place(tmp_path):
     """A run compares the attributes a page read of an item that changed, the body as shown among
     them: working that out reads the body outside any page, which must not count as a page's
     reading (the Tracker would then send every later edit of that body through a run)."""
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
-    script = (
-        "import os, re, sys, pathlib; sys.path[:0] = ['.', 'plugins']\n"
-        "from cchc.incremental import Session\n"
+    stdout = run_in_a_session(tmp_path, before_build=(
         "runs = []\n"
         "rerun = Session._rerun\n"
-        "Session._rerun = lambda self, paths: runs.append(paths) or rerun(self, paths)\n"
-        f"content = pathlib.Path({str(content)!r})\n"
-        f"s = Session(content, pathlib.Path({str(tmp_path / 'output')!r}), 'http://127.0.0.1:8000', search=False)\n"
-        "assert s.build()\n"
+        "Session._rerun = lambda self, paths: runs.append(paths) or rerun(self, paths)\n"), after_build=(
         "path = content / 'articles' / '2026' / 'thanh-toan-truc-tuyen-le-phi-ho-tich.md'\n"
         "path.write_text(re.sub(r'^Date: .*$', 'Date: 2026-03-06 09:30', path.read_text('utf-8'), count=1, flags=re.M), 'utf-8')\n"
         "assert s.update([str(path)]).kind == 'done'\n"
         "print('runs', len(runs))\n"
         "path.write_text(path.read_text('utf-8') + '\\nThêm một câu.\\n', 'utf-8')\n"
         "assert s.update([str(path)]).kind == 'done'\n"
-        "print('runs', len(runs))\n")
-    env = {**os.environ, "CCHC_BUILD_DATE": BUILD_DATE}
-    env.pop("SITEURL", None)
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=600,
-                            env=env)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "runs 1\nruns 1\n" in result.stdout, result.stdout[-3000:]
+        "print('runs', len(runs))\n"))
+    assert "runs 1\nruns 1\n" in stdout, stdout[-3000:]
 
 
 def test_a_write_given_a_copy_of_the_context_is_made_again_with_the_context_as_it_is_then(tmp_path):
@@ -1033,14 +1039,7 @@ def test_a_write_given_a_copy_of_the_context_is_made_again_with_the_context_as_i
     write (an update in place) takes the period from the copy and every other value from the
     shared context as it is then: a value a generator's context made again since (Session.
     _regenerate) shows, as a full build would show it."""
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
-    script = (
-        "import sys, pathlib; sys.path[:0] = ['.', 'plugins']\n"
-        "from cchc.incremental import Session\n"
-        f"out = pathlib.Path({str(tmp_path / 'output')!r})\n"
-        f"s = Session(pathlib.Path({str(content)!r}), out, 'http://127.0.0.1:8000', search=False)\n"
-        "assert s.build()\n"
+    stdout = run_in_a_session(tmp_path, after_build=(
         "paths = sorted(p for p, r in s.outputs.records.items() if r[0] == 'period_archives.html' and 'SITENAME' in r[1])\n"
         "assert paths, 'no period archive page read SITENAME'\n"
         "before = pathlib.Path(paths[0]).read_text('utf-8')\n"
@@ -1048,13 +1047,8 @@ def test_a_write_given_a_copy_of_the_context_is_made_again_with_the_context_as_i
         "s._replay_keys([s.outputs.keys[paths[0]]])\n"
         "after = pathlib.Path(paths[0]).read_text('utf-8')\n"
         "print('period kept', after.count('<h1') == before.count('<h1') and after.split('<h1', 1)[1].split('</h1>')[0] == before.split('<h1', 1)[1].split('</h1>')[0])\n"
-        "print('new name', 'Tên mới của chuyên mục' in after)\n")
-    env = {**os.environ, "CCHC_BUILD_DATE": BUILD_DATE}
-    env.pop("SITEURL", None)
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=600,
-                            env=env)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "period kept True\nnew name True\n" in result.stdout, result.stdout[-3000:]
+        "print('new name', 'Tên mới của chuyên mục' in after)\n"))
+    assert "period kept True\nnew name True\n" in stdout, stdout[-3000:]
 
 
 def test_an_item_counts_as_unchanged_only_when_its_attributes_are_the_same_objects():
