@@ -498,6 +498,51 @@ def test_related_lists_after_random_edits_are_those_of_a_fresh_ranking():
     assert {"tags", "category", "date", "new", "deleted"} <= set(edits)
 
 
+def test_related_lists_after_many_edits_of_one_articles_features_are_those_of_a_fresh_ranking():
+    """An edit that keeps an article's date changes only its own score in the others' lists: the
+    preview ranks again an article sharing a feature it gained or lost only when it was in that
+    list or now scores above its last article (cchc_related._entering). After each of many
+    random edits of one article's tags, areas or chuyên mục, every list equals a ranking made from
+    nothing; few tags and short lists, so the edited article often enters and leaves them."""
+    import datetime as dt
+    import random
+    import sys
+    import types
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from cchc_related import related
+
+    rnd = random.Random(30)
+
+    def features(a):
+        a.tags = [types.SimpleNamespace(slug=f"the-{rnd.randrange(12)}") for _ in range(rnd.randrange(4))]
+        a.noi_dung = [types.SimpleNamespace(code=f"ND{rnd.randrange(5)}") for _ in range(rnd.randrange(3))]
+        a.category = types.SimpleNamespace(slug=rnd.choice(["tin-tuc", "thong-bao", "hoi-dap"]))
+        return a
+
+    articles = [features(types.SimpleNamespace(source_path=f"bai-{n:04d}.md",
+                                               date=dt.datetime(2026, 1, 1) + dt.timedelta(hours=rnd.randrange(60))))
+                for n in range(250)]
+    generator = types.SimpleNamespace(settings={"CCHC_RELATED_MAX": 3})
+
+    def lists():
+        generator.articles = sorted(sorted(articles, key=lambda a: a.source_path), key=lambda a: a.date, reverse=True)
+        related.article_generator_finalized(generator)
+        return {a.source_path: [r.source_path for r in a.related] for a in generator.articles}
+
+    related._LAST.clear()
+    lists()
+    for round_ in range(200):
+        chosen = rnd.choice(articles)
+        if rnd.random() < 0.5:
+            chosen.tags = [types.SimpleNamespace(slug=f"the-{rnd.randrange(12)}") for _ in range(rnd.randrange(4))]
+        else:
+            features(chosen)
+        updated = lists()
+        related._LAST.clear()
+        assert updated == lists(), round_
+
+
 def test_an_address_is_worked_out_again_when_what_it_is_made_of_changes():
     """cchc_urls keeps each address by its pattern and the values of the fields it names: a date at
     the same instant in another time zone, a new date, slug or header value is another address;

@@ -65,7 +65,7 @@ def article_generator_finalized(generator):
     position = {path: n for n, path in enumerate(paths)}
     now = dict(zip(paths, features))
 
-    todo = _changed(paths, position, now, limit, index)
+    todo = _changed(paths, position, now, limit, index, place)
     last_ranked = _LAST.get("ranked", {})
     ranked = {}
     for n, article in enumerate(articles):
@@ -84,7 +84,7 @@ def article_generator_finalized(generator):
                  sizes={feature: len(members) for feature, members in index.items()})
 
 
-def _changed(paths: list, position: dict, now: dict, limit: int, index: dict) -> set[int] | None:
+def _changed(paths: list, position: dict, now: dict, limit: int, index: dict, place: list) -> set[int] | None:
     """The positions of the articles whose related list may differ from the last answer, or None:
     every one (first run, another limit, or the articles in another order). position: path → place
     in `paths`; now: path → its features."""
@@ -98,6 +98,13 @@ def _changed(paths: list, position: dict, now: dict, limit: int, index: dict) ->
     if [p for p in _LAST["paths"] if p not in changed] != [p for p in paths if p not in changed]:
         return None
     todo = {position[path] for path in changed if path in position}
+    if len(changed) == 1:
+        (path,) = changed
+        if path in before and path in position and before[path][1] == now[path][1]:
+            entering = _entering(position[path], before[path][0], now[path][0], paths, position, now, index,
+                                 place, limit)
+            if entering is not None:
+                return todo | entering
     for path in changed:
         (was, then), (has, date) = before.get(path, ((), None)), now.get(path, ((), None))
         # An article that kept its date (so its place) changes the scores it gets from others only
@@ -109,4 +116,47 @@ def _changed(paths: list, position: dict, now: dict, limit: int, index: dict) ->
             members = index.get(feature, ())
             if len(members) <= COMMON or _LAST["sizes"].get(feature, 0) <= COMMON:  # it scores, or did
                 todo.update(members)  # (a member that left the feature is a changed article itself)
+    return todo
+
+
+def _score(own: tuple, other: tuple, index: dict) -> int:
+    """What `other` scores in the related list of an article with the features `own` (_ranked)."""
+    counts, others = Counter(own), Counter(other)
+    return sum(WEIGHTS[feature[0]] * counts[feature] * others[feature] for feature in counts.keys() & others.keys()
+               if len(index.get(feature, ())) <= COMMON)
+
+
+def _entering(x: int, was: tuple, has: tuple, paths: list, position: dict, now: dict, index: dict,
+              place: list, limit: int) -> set[int] | None:
+    """After article x (kept its date, so its place) changed its features from `was` to `has`, the
+    only edit: the positions of the other articles whose list may differ. Only x's score in their
+    lists changed, so a list differs only when x was in it, or now scores above its last article.
+    None when a feature x gained or lost now scores and did not, or the other way (every article
+    sharing it scores another way: the caller re-ranks them)."""
+    differ = {feature for feature in set(was) | set(has) if was.count(feature) != has.count(feature)}
+    sizes = _LAST["sizes"]
+    if any((sizes.get(feature, 0) <= COMMON) != (len(index.get(feature, ())) <= COMMON) for feature in differ):
+        return None
+    ranked, size = _LAST["ranked"], len(paths)
+    x_path, todo, seen = paths[x], set(), {x}
+    for feature in differ:
+        members = index.get(feature, ())
+        if len(members) > COMMON:
+            continue
+        for m in members:
+            if m in seen:
+                continue
+            seen.add(m)
+            own = now[paths[m]][0]
+            old, new = _score(own, was, index), _score(own, has, index)
+            if old == new:
+                continue
+            listed = ranked[paths[m]]
+            if x_path in listed or len(listed) < limit:
+                if x_path in listed or new > 0:
+                    todo.add(m)
+                continue
+            last = position[listed[-1]]
+            if place[x] - new * size < place[last] - _score(own, now[listed[-1]][0], index) * size:
+                todo.add(m)
     return todo
