@@ -439,6 +439,14 @@ def test_related_articles_with_the_same_score_and_date_are_in_path_order():
     assert [r.source_path for r in first.related] == ["b.md", "c.md"]
 
 
+def related_lists(related, generator, articles) -> dict:
+    """The related list of each of `articles` (cchc_related, the generator's articles newest
+    first, then by path): path → the paths of its list."""
+    generator.articles = sorted(sorted(articles, key=lambda a: a.source_path), key=lambda a: a.date, reverse=True)
+    related.article_generator_finalized(generator)
+    return {a.source_path: [r.source_path for r in a.related] for a in generator.articles}
+
+
 def test_related_lists_after_random_edits_are_those_of_a_fresh_ranking():
     """The preview ranks again only the articles that shared a feature with the edited one (before or
     after the edit): after each random edit (tags, chuyên mục, date, a new or deleted article) every
@@ -469,9 +477,7 @@ def test_related_lists_after_random_edits_are_those_of_a_fresh_ranking():
     generator = types.SimpleNamespace(settings={"CCHC_RELATED_MAX": 4})
 
     def lists():
-        generator.articles = sorted(sorted(articles, key=lambda a: a.source_path), key=lambda a: a.date, reverse=True)
-        related.article_generator_finalized(generator)
-        return {a.source_path: [r.source_path for r in a.related] for a in generator.articles}
+        return related_lists(related, generator, articles)
 
     related._LAST.clear()
     lists()
@@ -526,9 +532,7 @@ def test_related_lists_after_many_edits_of_one_articles_features_are_those_of_a_
     generator = types.SimpleNamespace(settings={"CCHC_RELATED_MAX": 3})
 
     def lists():
-        generator.articles = sorted(sorted(articles, key=lambda a: a.source_path), key=lambda a: a.date, reverse=True)
-        related.article_generator_finalized(generator)
-        return {a.source_path: [r.source_path for r in a.related] for a in generator.articles}
+        return related_lists(related, generator, articles)
 
     related._LAST.clear()
     lists()
