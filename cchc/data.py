@@ -77,15 +77,10 @@ class Entry:
             return None
         return frozenset((attribute,))
 
-    # An entry made into text shows all of its fields: the preview's recording of a render counts
-    # them all as read (cchc.dependencies.install adds its hook; nobody listens elsewhere).
-    def __str__(self):
-        return repr(self)
 
-    def __format__(self, spec):
-        return format(repr(self), spec)
-
-
+# An entry made into text (repr, and str and format, which call it) shows all of its fields: the
+# preview's recording of a render counts them all as read (cchc.dependencies.install adds its hook;
+# nobody listens elsewhere).
 ON_TEXT: list = []
 _fields_repr = Entry.__repr__  # (made by dataclass)
 
@@ -537,12 +532,13 @@ class SiteData:
             yield from getattr(self, name)
 
 
-def changes_in_place(old: SiteData, new: SiteData) -> tuple[list[tuple[Entry, Entry]], set[str]] | None:
+def changes_in_place(old: SiteData, new: SiteData) -> tuple[list[tuple[Entry, Entry, set]], set[str]] | None:
     """The entries of `old` whose fields only templates show (SHOWN_ONLY) or that only name them
-    (NAMES_ONLY) differ in `new`, each with its new reading, and the taxonomies whose names changed:
-    ([(old entry, new entry), …], {"bodies"}). None when anything else differs (an entry added,
-    removed, moved or renamed, another field, the plan), or when a lookup made in this process
-    would find another entry, or none, or one where it found none (ASKED)."""
+    (NAMES_ONLY) differ in `new`, each with its new reading and the names of the fields that differ,
+    and the taxonomies whose names changed: ([(old entry, new entry, {"ten_ngan"}), …], {"bodies"}).
+    None when anything else differs (an entry added, removed, moved or renamed, another field, the
+    plan), or when a lookup made in this process would find another entry, or none, or one where it
+    found none (ASKED)."""
     if old.plan != new.plan:
         return None
     changed, renamed = [], set()
@@ -562,7 +558,7 @@ def changes_in_place(old: SiteData, new: SiteData) -> tuple[list[tuple[Entry, En
                 return None
             if differ & names:
                 renamed.add(name)
-            changed.append((entry, now))
+            changed.append((entry, now, differ))
         if name in renamed:
             then, answers = before.answers(), after.answers()
             moved = {key for key in then.keys() | answers.keys() if then.get(key) != answers.get(key)}

@@ -114,16 +114,17 @@ def touch(value) -> None:
     if rec is None:
         return
     content = _entity_class()
-    if isinstance(value, content):
-        rec.touched[id(value)] = value
-    elif getattr(type(value), "_cchc_fields_of", None) is not None:  # a data file's entry, handed whole
-        rec.read_fields(value, None)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            if isinstance(item, content):
-                rec.touched[id(item)] = item
-            elif getattr(type(item), "_cchc_fields_of", None) is not None:
-                rec.read_fields(item, None)
+    for item in value if isinstance(value, (list, tuple)) else (value,):
+        if isinstance(item, content):
+            rec.touched[id(item)] = item
+        elif _fields_of(item) is not None:  # a data file's entry, handed whole
+            rec.read_fields(item, None)
+
+
+def _fields_of(value):
+    """The entry's answer to which fields an attribute is made of (cchc.data.Entry._cchc_fields_of),
+    or None for anything that is not a data file's entry."""
+    return getattr(type(value), "_cchc_fields_of", None)
 
 
 _INSTALLED = []
@@ -136,11 +137,12 @@ def install() -> None:
         return
     _INSTALLED.append(True)
     from jinja2 import Environment
+    from jinja2.runtime import Context
+    from pelican.urlwrappers import URLWrapper
+
     from . import data
 
     data.ON_TEXT.append(whole_entry)
-    from jinja2.runtime import Context
-    from pelican.urlwrappers import URLWrapper
 
     content = _entity_class()
     resolve, get_attr, get_item = Context.resolve_or_missing, Environment.getattr, Environment.getitem
@@ -163,7 +165,7 @@ def install() -> None:
         if rec is not None:
             if isinstance(obj, content):
                 read(rec, obj, attribute)
-            elif (fields_of := getattr(type(obj), "_cchc_fields_of", None)) is not None:  # a data file's entry
+            elif (fields_of := _fields_of(obj)) is not None:  # a data file's entry
                 rec.read_fields(obj, fields_of(attribute))
             elif isinstance(obj, URLWrapper) and attribute not in _WRAPPER_OWN:
                 value = get_attr(self, obj, attribute)
@@ -183,7 +185,7 @@ def install() -> None:
                     read(rec, obj, argument)
                 else:
                     rec.touched[id(obj)] = obj
-            elif (fields_of := getattr(type(obj), "_cchc_fields_of", None)) is not None:  # (Jinja then asks getattr)
+            elif (fields_of := _fields_of(obj)) is not None:  # (Jinja then asks getattr)
                 rec.read_fields(obj, fields_of(argument) if type(argument) is str else None)
         return get_item(self, obj, argument)
 

@@ -1721,15 +1721,16 @@ class Session:
         if found is None:
             return None
         changed, renamed = found
-        entries = [entry for entry, _now in changed]
+        entries = [entry for entry, _now, _fields in changed]
         before = [dict(entry.fields) for entry in entries]
         # A renamed taxonomy looks up its names anew (the same answers to every lookup made: found)
-        taxonomies = [getattr(site, name) for name in sorted(renamed)]
-        lookups_before = [taxonomy._lookup for taxonomy in taxonomies]
-        lookups_now = []
-        for taxonomy, name in zip(taxonomies, sorted(renamed)):
+        taxonomies, lookups_now = [], []
+        for name in sorted(renamed):
+            taxonomy = getattr(site, name)
             live = {entry.code: entry for entry in taxonomy.entries}
+            taxonomies.append(taxonomy)
             lookups_now.append({key: live[entry.code] for key, entry in getattr(new, name)._lookup.items()})
+        lookups_before = [taxonomy._lookup for taxonomy in taxonomies]
 
         def put(values, lookups):
             for entry, fields in zip(entries, values):
@@ -1742,11 +1743,9 @@ class Session:
         # field of SHOWN_ONLY, nor of NAMES_ONLY but in the generators that say so, and templates'
         # reads of the entry's fields are recorded, however they reached it: `fields`.)
         fields = {}
-        for entry, now in changed:
-            names = {key for key in entry.fields.keys() | now.fields.keys()
-                     if entry.fields.get(key, _MISSING) != now.fields.get(key, _MISSING)}
+        for entry, _now, names in changed:
             fields.setdefault(entry._cchc_key(), set()).update(names)
-        return updates.InPlace(entries, lambda: put([dict(now.fields) for _entry, now in changed], lookups_now),
+        return updates.InPlace(entries, lambda: put([dict(now.fields) for _entry, now, _fields in changed], lookups_now),
                                lambda: put(before, lookups_before), shown_only=True, fields=fields,
                                regenerate=updates.DATA_NAMES if renamed else None)
 

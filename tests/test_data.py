@@ -102,7 +102,7 @@ def test_an_edit_of_descriptions_only_is_told_apart(tmp_path, old, new, taken):
     found = data.changes_in_place(before, data.load(str(folder)))
     if taken:
         changed, renamed = found
-        assert [(entry.code, now.fields["mo_ta"][:30]) for entry, now in changed] == [
+        assert [(entry.code, now.fields["mo_ta"][:30]) for entry, now, _fields in changed] == [
             ("thu-tuc-dich-vu-cong", "Hướng dẫn chi tiết cách làm th")] and not renamed
     else:
         assert found is None
@@ -125,7 +125,7 @@ def test_an_edit_of_names_is_taken_in_place_only_when_no_lookup_made_finds_anoth
 
     short = ("  ten_ngan: Phòng KT-HT-ĐT\n", "  ten_ngan: Phòng KT–HT–ĐT\n")
     changed, renamed = edited(*short)
-    assert [entry.code for entry, _now in changed] == ["kthtdt"] and renamed == {"bodies"}
+    assert [entry.code for entry, _now, _fields in changed] == ["kthtdt"] and renamed == {"bodies"}
     assert before.bodies.get("Phòng KT-HT-ĐT").code == "kthtdt"  # a lookup of the old short name…
     assert edited(*short) is None                                  # …which would now find nothing
     other = ("  ten_khac: [HĐND phường Chí Linh]\n", "  ten_khac: [HĐND phường Chí Linh, Hội đồng nhân dân phường]\n")

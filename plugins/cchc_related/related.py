@@ -111,12 +111,17 @@ def _changed(paths: list, position: dict, now: dict, limit: int, index: dict, pl
         # through the features it gained or lost: an article sharing only the others with it keeps
         # its list (a tag edit rescored ~770 articles of the common tags it kept, 0.13 s).
         features = set(was) | set(has) if then != date or path not in before or path not in now \
-            else {feature for feature in set(was) | set(has) if was.count(feature) != has.count(feature)}
+            else _gained_or_lost(was, has)
         for feature in features:
             members = index.get(feature, ())
             if len(members) <= COMMON or _LAST["sizes"].get(feature, 0) <= COMMON:  # it scores, or did
                 todo.update(members)  # (a member that left the feature is a changed article itself)
     return todo
+
+
+def _gained_or_lost(was: tuple, has: tuple) -> set:
+    """The features an article has more or fewer times now."""
+    return {feature for feature in set(was) | set(has) if was.count(feature) != has.count(feature)}
 
 
 def _score(own: tuple, other: tuple, index: dict) -> int:
@@ -133,7 +138,7 @@ def _entering(x: int, was: tuple, has: tuple, paths: list, position: dict, now: 
     lists changed, so a list differs only when x was in it, or now scores above its last article.
     None when a feature x gained or lost now scores and did not, or the other way (every article
     sharing it scores another way: the caller re-ranks them)."""
-    differ = {feature for feature in set(was) | set(has) if was.count(feature) != has.count(feature)}
+    differ = _gained_or_lost(was, has)
     sizes = _LAST["sizes"]
     if any((sizes.get(feature, 0) <= COMMON) != (len(index.get(feature, ())) <= COMMON) for feature in differ):
         return None
@@ -152,11 +157,11 @@ def _entering(x: int, was: tuple, has: tuple, paths: list, position: dict, now: 
             if old == new:
                 continue
             listed = ranked[paths[m]]
-            if x_path in listed or len(listed) < limit:
-                if x_path in listed or new > 0:
+            if x_path in listed:
+                todo.add(m)
+            elif len(listed) < limit:
+                if new > 0:
                     todo.add(m)
-                continue
-            last = position[listed[-1]]
-            if place[x] - new * size < place[last] - _score(own, now[listed[-1]][0], index) * size:
+            elif place[x] - new * size < place[position[listed[-1]]] - _score(own, now[listed[-1]][0], index) * size:
                 todo.add(m)
     return todo
