@@ -826,18 +826,25 @@ def shown_only(old, new, differ: list[str], settings) -> list[str] | None:
     return sorted(headers) if set(differ) <= allowed else None
 
 
-def tags_only(generator, old, new, differ: list[str], settings) -> bool:
-    """True when a new reading of a published article differs from the old one in its tags alone
-    (and its body): Session._retag can take it in place."""
+def regrouped(generator, old, new, differ: list[str], settings) -> set[str] | None:
+    """The headers of cchc.updates.GROUPED in which a new reading of a published article differs
+    from the old one, when they alone differ (and its body): Session._regroup can take it in place.
+    None otherwise."""
     from pelican.generators import ArticlesGenerator
 
+    from .updates import GROUPED
+
     if not isinstance(generator, ArticlesGenerator) or old.status != "published" or new.status != "published":
-        return False
+        return None
     headers = {key for key in set(old.metadata) | set(new.metadata)
                if _canonical(old.metadata.get(key)) != _canonical(new.metadata.get(key))}
     ordering = {settings.get(name, "").removeprefix("reversed-") for name in ("ARTICLE_ORDER_BY", "PAGE_ORDER_BY")}
-    return (headers == {"tags"} and set(differ) <= {"tags", "metadata"} and "tags" not in ordering
-            and not getattr(old, "translations", None) and any(item is old for item in generator.articles))
+    if not headers or not headers <= GROUPED.keys() or headers & ordering or getattr(old, "translations", None):
+        return None
+    allowed = {"metadata", *(attr for header in headers for attr in GROUPED[header])}
+    if not set(differ) <= allowed or not any(item is old for item in generator.articles):
+        return None
+    return headers
 
 
 def _remove_output(path: str, output: str) -> None:
@@ -1325,9 +1332,10 @@ class Session:
             key for key in self.pristine[id(old)][1] if key not in new.__dict__ and key not in _NOT_COMPARED]
         # A title or a summary (cchc.updates.SHOWN): the files that showed the item are made again.
         shown = shown_only(old, new, changed, self.pelican.settings) if changed else []
-        # An article's tags (its "Tags" line alone): the tags' lists are made again in place (_retag).
-        retag = shown is None and tags_only(generator, old, new, changed, self.pelican.settings)
-        if shown is None and not retag:
+        # An article's tags or chuyên mục (those lines alone): its generator's lists are grouped
+        # again in place (_regroup).
+        regroup = regrouped(generator, old, new, changed, self.pelican.settings) if shown is None else None
+        if shown is None and not regroup:
             return self._rerun_if_content(paths)
         linked = new.get_static_links() - context["static_links"] - set(context["static_content"])
         if linked:
@@ -1352,8 +1360,8 @@ class Session:
             print(str(ContentError(problems)), file=sys.stderr, flush=True)
             return Outcome(PROBLEMS, "lỗi trong nội dung")
 
-        if retag:
-            return self._retag(generator, old, new, changed) or self._rerun_if_content(paths)
+        if regroup:
+            return self._regroup(generator, old, new, changed, regroup) or self._rerun_if_content(paths)
         kept = dict(old.__dict__)
         if draft:
             old.__dict__.clear()
@@ -1568,17 +1576,21 @@ class Session:
         undo()
         self.stale = True
 
-    def _retag(self, generator, old, new, differ: list[str]) -> Outcome | None:
-        """An article whose "Tags" line alone changed (tags_only), its body maybe too: the article
-        takes its new tags and the generator's tags are grouped again from its articles, as
-        Pelican's generate_context groups them; its article_generator_finalized handlers run again
-        (their work depends on headers only, cchc.updates.HEADERS: the tags' order and spellings,
-        the related lists, the neighbours). The pages and feeds of the tags the article left or
-        joined are written (those whose inputs are the same are left as they are, as in a run),
-        the other files that read what changed are rendered again, the files of a tag no article
-        has now are removed, and the `finalized` handlers run again (the sitemap). None when it
-        cannot be so (a generator that did not say what it reads, or one that reads what changed,
-        a tag's spelling that clashes with another's): a run of the build, which reports any mistake."""
+    def _regroup(self, generator, old, new, differ: list[str], headers: set[str]) -> Outcome | None:
+        """An article whose tags or chuyên mục (`headers`, of cchc.updates.GROUPED) alone changed, its body
+        maybe too: the article takes its new values and the generator's tags and chuyên mục are
+        grouped again from its articles, as Pelican's generate_context groups them; its
+        article_generator_finalized handlers run again (their work depends on headers only,
+        cchc.updates.HEADERS: the lists' order and spellings, the related lists, the neighbours).
+        After a chuyên mục changed, the articles' list is a new one and the later generators that
+        read it make their context again (cchc.updates.context_keys: the plan counts articles by
+        chuyên mục). The pages and feeds of the tags and chuyên mục the article left or joined
+        are written, and the files of the generators made again (those whose inputs are the same
+        are left as they are, as in a run), the other files that read what changed are rendered
+        again, the files of a group no article has now are removed, and the `finalized` handlers
+        run again (the sitemap). None when it cannot be so (a generator that did not say what it
+        reads, or one that says the edit needs a run, a tag's spelling that clashes with
+        another's): a run of the build, which reports any mistake."""
         from pelican import signals
         from pelican.utils import sanitised_join
 
@@ -1587,48 +1599,81 @@ class Session:
 
         context, settings = self.context, self.pelican.settings
         build_state = state.of(context)
-        others = [g for g in self.generators if g is not generator]
-        if any(updates.keys_of(g) is None for g in others):
+        generators = self.generators
+        later = generators[generators.index(generator) + 1:]
+        if any(updates.keys_of(g) is None for g in generators if g is not generator):
             return None
 
-        def spelled(tags):
-            return {(tag.slug, tag.name) for tag in tags or ()}
+        def spelled(group):
+            return {(member.slug, member.name) for member in group or ()}
 
-        moved = {slug for slug, _name in spelled(getattr(old, "tags", ())) ^ spelled(getattr(new, "tags", ()))}
-        tags_before = dict(generator.tags)
-        kept_items = {id(item): (item, dict(item.__dict__)) for item in _items([generator])}
-        kept_generator, kept_context = dict(generator.__dict__), dict(context)
+        def category(item):
+            return [item.category] if getattr(item, "category", None) else []
+
+        moved = {
+            "tags": {slug for slug, _name in spelled(getattr(old, "tags", ())) ^ spelled(getattr(new, "tags", ()))},
+            "category": {slug for slug, _name in spelled(category(old)) ^ spelled(category(new))}}
+        tags_before, categories_before = dict(generator.tags), list(generator.categories)
+        kept_items = {id(item): (item, dict(item.__dict__)) for item in _items(generators)}
+        kept_generators = {id(g): dict(g.__dict__) for g in generators}
+        kept_context = dict(context)
         body = old._content != new._content
 
         def undo():
             for item, attributes in kept_items.values():
                 item.__dict__.clear()
                 item.__dict__.update(attributes)
-            generator.__dict__.clear()
-            generator.__dict__.update(kept_generator)
+            for g in generators:
+                g.__dict__.clear()
+                g.__dict__.update(kept_generators[id(g)])
             context.clear()
             context.update(kept_context)
             forget_rendering(old)
 
         old._content = new._content
         _take(old.__dict__, new.__dict__, differ)
+        remade = []
         self.tracker.output_phase = False  # (bodies read before writing are no page's)
         try:
-            grouped = defaultdict(list)  # Pelican 4.12's ArticlesGenerator.generate_context
-            for article in generator.articles:
-                for tag in getattr(article, "tags", None) or ():
-                    grouped[tag].append(article)
-            generator.tags = grouped
-            generator._update_context(("tags",))
+            # Pelican 4.12's ArticlesGenerator.generate_context, from its ordered articles.
+            names = []
+            if "tags" in headers:
+                grouped = defaultdict(list)
+                for article in generator.articles:
+                    for tag in getattr(article, "tags", None) or ():
+                        grouped[tag].append(article)
+                generator.tags = grouped
+                names.append("tags")
+            if "category" in headers:
+                grouped = defaultdict(list)
+                for article in generator.articles:
+                    if hasattr(article, "category"):
+                        grouped[article.category].append(article)
+                generator.categories = sorted(grouped.items(), reverse=settings["REVERSE_CATEGORY_ORDER"])
+                # (a new list: the generators that read the articles count them again)
+                generator.articles = list(generator.articles)
+                names += ["categories", "articles"]
+            generator._update_context(names)
             signals.article_generator_finalized.send(generator)
+            changed = {key for key, value in context.items() if kept_context.get(key, _MISSING) is not value}
+            changed |= kept_context.keys() - context.keys()
+            for g in later:
+                reads, sets = updates.keys_of(g)
+                if not reads.isdisjoint(changed):
+                    g.generate_context()
+                    changed |= sets
+                    remade.append(g)
+                    agrees = getattr(g, "regenerated", None)
+                    if agrees is not None and not agrees(kept_generators[id(g)]):
+                        undo()
+                        return None
         except BaseException:
             undo()
             raise
         finally:
             self.tracker.output_phase = True
-        changed = {key for key, value in context.items() if kept_context.get(key, _MISSING) is not value}
-        changed |= kept_context.keys() - context.keys()
-        if build_state.problems or any(not updates.keys_of(g)[0].isdisjoint(changed) for g in others):
+        if build_state.problems or any(not updates.keys_of(g)[0].isdisjoint(changed)
+                                       for g in generators[:generators.index(generator)]):
             build_state.problems.clear()
             undo()
             return None
@@ -1640,25 +1685,54 @@ class Session:
                              if item.__dict__.keys() != attributes.keys()
                              or any(map(operator.is_not, item.__dict__.values(), attributes.values()))}
         pending = _Pending(self, self.states, maybe)
+        remade_names = {type(g).__name__ for g in remade}
+        owned = {path for path, owner in outputs.owners.items() if owner in remade_names}
         outputs.begin(reusing=True, changed=pending)
         try:
             writer = self.pelican._get_writer()
             with updates.listening(outputs.back_up), updates.judging(outputs.made_from):
-                every_tag = generator.tags
-                generator.tags = {tag: members for tag, members in every_tag.items() if tag.slug in moved}
+                every_tag, every_category = generator.tags, generator.categories
+                generator.tags = {tag: members for tag, members in every_tag.items() if tag.slug in moved["tags"]}
+                generator.categories = [(cat, members) for cat, members in every_category
+                                        if cat.slug in moved["category"]]
                 outputs.owner = type(generator).__name__
                 try:
                     generator.generate_feeds(writer)
-                    generator.generate_tags(functools.partial(writer.write_file,
-                                                              relative_urls=settings["RELATIVE_URLS"]))
+                    write = functools.partial(writer.write_file, relative_urls=settings["RELATIVE_URLS"])
+                    generator.generate_tags(write)
+                    generator.generate_categories(write)
+                    if moved["category"]:  # (its page is given its chuyên mục: the menu marks it)
+                        lists = {name: getattr(generator, name) for name in
+                                 ("translations", "articles", "hidden_translations", "hidden_articles")}
+                        generator.__dict__.update(translations=[], articles=[old], hidden_translations=[],
+                                                  hidden_articles=[])
+                        try:
+                            generator.generate_articles(write)
+                        finally:
+                            generator.__dict__.update(lists)
                 finally:
-                    generator.tags = every_tag
+                    generator.tags, generator.categories = every_tag, every_category
                     outputs.owner = ""
+                for g in remade:
+                    g.generate_output(writer)
                 made = set(outputs.produced)
+                gone = set()  # (the files of the groups no article has now, or of fewer pages)
+                groups = (("tag", tags_before.items(), {tag.slug for tag in generator.tags}),
+                          ("category", categories_before, {cat.slug for cat, _m in generator.categories}))
+                for template, before, left in groups:
+                    header = "tags" if template == "tag" else template
+                    for group, members in before:
+                        if group.slug in moved[header]:
+                            gone.update(_listing_pages(settings, group.save_as, group.url, members, template))
+                            if group.slug not in left:  # (TAG_FEED_ATOM, CATEGORY_FEED_RSS…)
+                                gone.update(str(settings[name]).format(slug=group.slug) for name in (
+                                    f"{template.upper()}_FEED_ATOM", f"{template.upper()}_FEED_RSS") if settings.get(name))
+                gone = {os.path.normpath(sanitised_join(writer.output_path, name)) for name in gone}
+                gone = (gone | owned) - made  # (and a file the generators made again no longer write)
                 keys = set(self.tracker.readers.get(old.source_path, ())) if body else set()
                 now = outputs.now_of(changed, context)
                 for path, record in outputs.records.items():
-                    if path in made:
+                    if path in made or path in gone:
                         continue
                     if outputs.shows_other(record, now) or (
                             not pending.isdisjoint(record[4]) and not outputs._same_attributes(record[5], record[6])):
@@ -1666,15 +1740,6 @@ class Session:
                 keys = sorted(keys, key=repr)
                 forget_rendering(old)
                 self._replay_keys(keys)
-                left = {tag.slug for tag in generator.tags}
-                gone = set()
-                for tag, members in tags_before.items():
-                    if tag.slug in moved:
-                        gone.update(_listing_pages(settings, tag.save_as, tag.url, members, "tag"))
-                        if tag.slug not in left:
-                            gone.update(str(settings[name]).format(slug=tag.slug)
-                                        for name in ("TAG_FEED_ATOM", "TAG_FEED_RSS") if settings.get(name))
-                gone = {os.path.normpath(sanitised_join(writer.output_path, name)) for name in gone}
                 for path in sorted(gone - outputs.produced):
                     self._remove_unwritten(path)
                 signals.finalized.send(self.pelican)

@@ -19,9 +19,10 @@ made from those objects are rendered again; or, when the edit changes more of wh
 generator makes (a procedure's name: the lists' order, the groups), by making that generator's
 context again, with those of the generators that read it (`Regenerate`, `context_keys`, below).
 
-An article's "Tags" line is taken in place too (`Session._retag`): the generator's tags are grouped
-again from its articles and the `article_generator_finalized` handlers are called again on the
-generator they finalized. So a HEADERS handler of that signal must give the same result when called
+An article's "Tags" and "Category" lines are taken in place too (`GROUPED`, `Session._regroup`):
+the generator's tags and chuyên mục are grouped again from its articles, the
+`article_generator_finalized` handlers are called again on the generator they finalized, and after
+a chuyên mục the later generators that read the articles make their context again. So a HEADERS handler of that signal must give the same result when called
 twice, and give an item a new value rather than change one in place (a list it appends to): the
 update finds the items a handler changed by comparing each attribute's object with the one before.
 
@@ -122,6 +123,23 @@ def shows(header: str, rewrite: Callable) -> None:
 
 def rewrites(header: str) -> list[Callable]:
     return list(_SHOWN_BY.get(header, ()))
+
+
+# ---- header fields that group articles ---------------------------------------------------------
+# Pelican groups articles by chuyên mục and tags (it orders them by date). After an edit of these
+# lines alone the preview groups the generator's articles again in place and writes what changed
+# (cchc.incremental.Session._regroup) instead of running the build again. Key: the header's name;
+# value: the attributes a reading sets from it, Pelican's reader's and those plugins declare with
+# `derives`.
+GROUPED = {"tags": {"tags"}, "category": {"category"}}
+
+
+def derives(header: str, *attributes: str) -> None:
+    """A plugin that sets `attributes` of an article from the header `header` (a key of GROUPED)
+    while the article is read (cchc_content keeps the chuyên mục as written)."""
+    if header not in GROUPED:
+        raise ValueError(f"{header!r} is not one of {sorted(GROUPED)}")
+    GROUPED[header] |= set(attributes)
 
 
 # Work the preview does in the background after each update instead of at the end of the build

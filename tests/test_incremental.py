@@ -274,6 +274,60 @@ def test_random_tag_edits_rewrite_what_they_change_without_a_run(preview, tmp_pa
     assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full-end", tmp_path / "cache-end"))
 
 
+def test_random_category_edits_rewrite_what_they_change_without_a_run(preview, tmp_path):
+    """An article's "Category" line (its tags or body maybe too): the chuyên mục are grouped again
+    in place, the pages and feeds of the two it left and joined are written, the plan counts the
+    articles by chuyên mục again (its reports), a chuyên mục no article is in any more loses its
+    pages and feeds, and one that gains its first article has them, without running the build
+    again; each round ends as a full build would."""
+    rng = random.Random(20261203)
+    articles = sorted((preview.content / "articles").rglob("*.md"))
+    edits = header_edits(rng, preview.content)
+    tag_list, category = edits[2], edits[3]
+
+    def line_of(path):
+        return re.search(r"^Category: (.*)$", path.read_text("utf-8"), flags=re.M).group(1)
+
+    def updated_in_place(path, what):
+        logged = len(preview.log.read_text("utf-8"))
+        assert preview.rebuild() == "update", (path.name, what)
+        log = preview.log.read_text("utf-8")[logged:]
+        assert "Processed" not in log, (path.name, what, log)  # Pelican did not run again
+
+    for round_ in range(2):
+        for turn in range(6):
+            path = rng.choice(articles)
+            before = line_of(path)
+            while line_of(path) == before:
+                category(path)
+            if turn % 3 == 2:  # its tags too
+                tag_list(path)
+            if turn == 4:  # and its text
+                path.write_text(path.read_text("utf-8") + "\nMột đoạn mới được thêm vào bài.\n", "utf-8")
+            updated_in_place(path, line_of(path))
+        assert_same(built_files(preview.output), full_build(preview.content, tmp_path / f"full-{round_}",
+                                                            tmp_path / f"cache-{round_}"))
+    # Every article of one chuyên mục moves to another: it loses its pages and feeds; the first
+    # article back gives them again.
+    lines = {path: line_of(path) for path in articles}
+    emptied = min(set(lines.values()), key=lambda line: (list(lines.values()).count(line), line))
+    members = [path for path, line in lines.items() if line == emptied]
+    slug = re.search(r"chuyen-muc/([^/]+)/", next(
+        str(p) for p in (preview.output / "chuyen-muc").glob("*/index.html")
+        if emptied in (p.read_text("utf-8").split("<h1>", 1)[1].split("<", 1)[0]))).group(1)
+    target = next(line for line in sorted(set(lines.values())) if line != emptied)
+    for path in members:
+        path.write_text(header(path.read_text("utf-8"), "Category", target), "utf-8")
+        updated_in_place(path, target)
+    assert not (preview.output / "chuyen-muc" / slug).exists()
+    assert not list(preview.output.glob(f"feeds/chuyen-muc/{slug}.*"))
+    assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full-empty", tmp_path / "cache-empty"))
+    members[0].write_text(header(members[0].read_text("utf-8"), "Category", emptied), "utf-8")
+    updated_in_place(members[0], emptied)
+    assert (preview.output / "chuyen-muc" / slug / "index.html").exists()
+    assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full-back", tmp_path / "cache-back"))
+
+
 def test_a_tags_line_taken_away_and_tags_written_in_other_letters_are_made_in_place(preview, tmp_path):
     """No Tags line at all, then the same tags in capitals and with the old tone placement ("hoá"):
     the same addresses, so the same tags, without a run; each time as a full build would have it."""

@@ -180,6 +180,23 @@ def test_lists_show_short_dates_and_paginate(site):
     assert home.xpath("//a[@rel='next']/@href")[0] == f"{SITEURL}/trang/2/"
 
 
+def test_article_counts_by_category_show_on_the_front_page_only(site):
+    """The later pages of the list name the chuyên mục without counts: a count there would make
+    every one of them change with each article that joins or leaves a chuyên mục."""
+    def aside(path):
+        return page(path).xpath("//aside[@class='cc-aside']//ul[@class='cc-category-list']/li")
+
+    front, later = aside(site / "index.html"), aside(site / "trang" / "2" / "index.html")
+    assert [text_of(li.xpath("a")[0]) for li in front] == [text_of(li.xpath("a")[0]) for li in later] != []
+    counts = [text_of(li.xpath("span[@class='cc-count']")[0]) for li in front]
+    assert all(re.fullmatch(r"\(\d+ bài\)", count) for count in counts), counts
+    articles = [path for path in (site / "tin-tuc").glob("*/*/*/index.html")  # tin-tuc/yyyy/mm/slug/
+                if re.fullmatch(r"\d\d", path.parent.parent.name)
+                and 'http-equiv="refresh"' not in path.read_text("utf-8")]  # (not an old address's redirect)
+    assert sum(int(re.search(r"\d+", count).group()) for count in counts) == len(articles)
+    assert not any(li.xpath("span[@class='cc-count']") for li in later)
+
+
 def test_category_and_tag_pages(site):
     for category in SITE_DATA.categories:
         path = site / "chuyen-muc" / category.code / "index.html"

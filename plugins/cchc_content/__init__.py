@@ -43,3 +43,4 @@ def register():
     updates.declare(checks.all_generators_finalized, checks.check_edited)
     # Reading an article uses the data files for the entries its headers name, and nothing else.
     updates.rebinds(checks.rebind)
+    updates.derives("category", "_category_written")  # (kept for rebind: checks._name_entries)
