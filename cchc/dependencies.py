@@ -39,7 +39,7 @@ class Recording:
     entries (`entries`, by their `_cchc_key`), or on all the data when it read something else of
     one (`data`)."""
 
-    __slots__ = ("names", "touched", "read", "data", "entries", "fields")
+    __slots__ = ("names", "touched", "read", "data", "entries", "fields", "listed", "whole_listing")
 
     def __init__(self):
         self.names: set[str] = set()
@@ -53,6 +53,11 @@ class Recording:
         # preview's in-place edit of fields only templates show (cchc.data.SHOWN_ONLY) renders
         # again only the files that read one of them (Outputs.reading_fields).
         self.fields: dict[tuple, set | None] = {}
+        # The listing pages (pelican.paginator.Page) whose articles it read, and whether it read
+        # more of a listing than a page's articles (a paginator's whole list, or a list handed to
+        # one of our filters): see own_print.
+        self.listed: list = []
+        self.whole_listing = False
 
     def read_fields(self, entry, names) -> None:
         """`names` (a set, or None: all of them) of `entry` (a class with `_cchc_key`) were read."""
@@ -117,6 +122,8 @@ def touch(value) -> None:
     for item in value if isinstance(value, (list, tuple)) else (value,):
         if isinstance(item, content):
             rec.touched[id(item)] = item
+        elif type(item) in _LISTING_TYPES:  # (the filter may read all of the list)
+            rec.whole_listing = True
         elif _fields_of(item) is not None:  # a data file's entry, handed whole
             rec.read_fields(item, None)
 
@@ -128,6 +135,8 @@ def _fields_of(value):
 
 
 _INSTALLED = []
+_LISTING_TYPES: list = []  # [pelican.paginator.Page, Paginator], once installed
+_WHOLE_PAGINATOR = frozenset({"object_list", "count", "_count"})  # (what a Shape leaves out)
 
 
 def install() -> None:
@@ -160,9 +169,18 @@ def install() -> None:
         else:
             found[1].add(attribute)
 
+    def listing(rec, obj, attribute):
+        if type(obj) in _LISTING_TYPES:
+            if type(obj) is _LISTING_TYPES[0]:
+                if attribute == "object_list":
+                    rec.listed.append(obj)
+            elif attribute in _WHOLE_PAGINATOR:
+                rec.whole_listing = True
+
     def getattr_(self, obj, attribute):
         rec = _ACTIVE[0]
         if rec is not None:
+            listing(rec, obj, attribute)
             if isinstance(obj, content):
                 read(rec, obj, attribute)
             elif (fields_of := _fields_of(obj)) is not None:  # a data file's entry
@@ -180,6 +198,7 @@ def install() -> None:
     def getitem(self, obj, argument):
         rec = _ACTIVE[0]
         if rec is not None:
+            listing(rec, obj, argument)
             if isinstance(obj, content):
                 if type(argument) is str:  # article["title"], and Jinja's attribute= filters (map, sort…)
                     read(rec, obj, argument)
@@ -189,6 +208,9 @@ def install() -> None:
                 rec.read_fields(obj, fields_of(argument) if type(argument) is str else None)
         return get_item(self, obj, argument)
 
+    from pelican.paginator import Page, Paginator
+
+    _LISTING_TYPES[:] = [Page, Paginator]
     Context.resolve_or_missing = resolve_or_missing
     Environment.getattr = getattr_
     Environment.getitem = getitem
@@ -308,6 +330,40 @@ class Fingerprints:
             return ("object", type(value).__qualname__,
                     *[self.of(getattr(value, name, MISSING)) for name in value.__slots__])
         return ("opaque", id(value))
+
+
+class Shape(tuple):
+    """The fingerprint of a write's listing page or paginator by what a page can show of it
+    (own_print): its paginator's name, address, page size and number of pages, and the page's
+    number and articles; not the other pages' articles, nor their count (the last page's count is
+    its articles')."""
+
+    __slots__ = ()
+
+
+def own_print(prints: Fingerprints, value, whole_listing: bool):
+    """The fingerprint of one of a write's own values (a listing's `articles_page` and
+    `articles_paginator`…). A render that read no articles of the listing but those of its own
+    page depends on the page and paginator by their Shape: the page before the place where an
+    article joined or left the list is the same page (Pelican's paginators hold the whole list).
+    Otherwise (`whole_listing`: see listing_read) by their whole value."""
+    if not whole_listing and type(value) in _LISTING_TYPES:
+        if type(value) is _LISTING_TYPES[0]:
+            paginator = value.paginator
+            return Shape(("listing page", _shape(paginator), value.number, prints.of(value.object_list)))
+        return Shape(("paginator", *_shape(value)))
+    return prints.of(value)
+
+
+def _shape(paginator) -> tuple:
+    return paginator.name, paginator.url, paginator.per_page, paginator.orphans, paginator.num_pages
+
+
+def listing_read(rec: Recording, own_values) -> bool:
+    """Whether a render read more of a listing than its own pages' articles: a paginator's list or
+    count, another page's articles (articles_paginator.page(2).object_list), or a listing handed to
+    one of our filters."""
+    return rec.whole_listing or any(not any(page is value for value in own_values) for page in rec.listed)
 
 
 class Declared(tuple):

@@ -54,7 +54,7 @@ import weakref
 from collections import defaultdict
 
 from . import state
-from .dependencies import Declared
+from .dependencies import Declared, Shape, listing_read, own_print
 from .settings import site_overrides
 
 FULL = "full"            # a full build is needed (the reason says why)
@@ -249,6 +249,10 @@ class Outputs:
         prints = self.prints
         for name, print_ in old[3]:
             value = localcontext.get(name, _MISSING)
+            if type(print_) is Shape:  # (a listing's page or paginator, by what the page shows of it)
+                if own_print(prints, value, False) != print_:
+                    return False
+                continue
             new = prints.of(value)
             if new is not print_:
                 if new != print_:
@@ -371,7 +375,10 @@ class Outputs:
         self.keys[path] = key
         of = self.prints.of
         shared = tuple(sorted(name for name in rec.names if name not in own_names))
-        own = tuple(sorted((name, of(localcontext.get(name, _MISSING))) for name in rec.names if name in own_names))
+        own_read = [name for name in rec.names if name in own_names]
+        whole_listing = listing_read(rec, [localcontext.get(name) for name in own_read])
+        own = tuple(sorted((name, own_print(self.prints, localcontext.get(name, _MISSING), whole_listing))
+                           for name in own_read))
         whole, read = set(rec.touched), {}
         for item_id, (item, names) in rec.read.items():
             if item_id not in whole:

@@ -844,6 +844,43 @@ def test_a_render_records_which_fields_of_a_data_entry_its_templates_read():
         "tested []", "pprint [('video', None)]", "attr [('video', ['mo_ta'])]", "outside True"], result.stdout
 
 
+def test_a_listing_page_depends_on_the_other_pages_articles_only_when_its_templates_read_them():
+    """A listing page is the same page after an article joined or left the list after it when it
+    showed its own articles and the paginator's number of pages (cchc.dependencies.own_print,
+    Shape); reading the paginator's list or count, or another page's articles, makes it depend on
+    the whole list."""
+    script = (
+        "import sys; sys.path[:0] = ['.']\n"
+        "from jinja2 import Environment, StrictUndefined\n"
+        "from pelican.paginator import PaginationRule, Paginator\n"
+        "from pelican.settings import DEFAULT_CONFIG\n"
+        "from cchc import dependencies\n"
+        "dependencies.install()\n"
+        "env = Environment(undefined=StrictUndefined)\n"
+        "settings = dict(DEFAULT_CONFIG, PAGINATION_PATTERNS=[PaginationRule(1, '{url}', '{save_as}'), PaginationRule(2, '{base_name}/trang/{number}/', '{base_name}/trang/{number}/index.html')])\n"
+        "def pages(items):\n"
+        "    pg = Paginator('chuyen-muc/a/index.html', 'chuyen-muc/a/', items, settings, 2)\n"
+        "    return pg, pg.page(1)\n"
+        "cases = {'own': '{% for a in p.object_list %}{{ a }}{% endfor %}{{ pg.num_pages }}{{ pg.page(2).url }}{{ p.has_next() }}',\n"
+        "         'other page': '{{ pg.page(2).object_list | length }}', 'list': '{{ pg.object_list | length }}',\n"
+        "         'count': '{{ pg.count }}', 'attr': '{{ pg | attr(\"object_list\") | first }}',\n"
+        "         'through the page': '{{ p.paginator.object_list | last }}'}\n"
+        "prints = dependencies.Fingerprints()\n"
+        "before, after = pages(['a', 'b', 'c', 'd', 'e']), pages(['a', 'b', 'c', 'x', 'd', 'e'])\n"
+        "for name, source in cases.items():\n"
+        "    with dependencies.recorded() as rec:\n"
+        "        env.from_string(source).render(pg=before[0], p=before[1])\n"
+        "    whole = dependencies.listing_read(rec, before)\n"
+        "    same = all(dependencies.own_print(prints, old, whole) == dependencies.own_print(prints, new, whole)\n"
+        "               for old, new in zip(before, after))\n"
+        "    print(name, whole, same)\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.splitlines() == [
+        "own False True", "other page True False", "list True False", "count True False", "attr True False",
+        "through the page True False"], result.stdout
+
+
 def test_a_mistake_in_a_data_file_writes_nothing_and_the_fix_is_an_update(preview, tmp_path):
     data = preview.content / "data" / "co-quan.yaml"
     original = data.read_text("utf-8")
