@@ -279,10 +279,10 @@ def save_to_preview(site: pathlib.Path, logs: pathlib.Path, repeats: int = 100) 
     """What `cchc preview` does after a save (cchc.preview.Builder, in its worker process): the
     first full build, an update after one article's body is edited, `repeats` consecutive updates
     (time and the worker's memory), each kind of header edit (a title or a summary: the files that
-    show a value of the item that changed; tags: the tags' lists grouped again in place; the others: runs of the build in
+    show a value of the item that changed; tags and chuyên mục: the lists grouped again in place; the others: runs of the build in
     the worker), a new and a deleted article, a
     procedure's name and a field only its page shows (both without a run), and three data file
-    edits (a chuyên mục's and a hình thức's description, in place; a cơ quan's short name, a run)."""
+    edits (a chuyên mục's and a hình thức's description and a cơ quan's short name, in place)."""
     from cchc.preview import Builder
 
     out = site / "preview"
