@@ -854,6 +854,25 @@ def regrouped(generator, old, new, differ: list[str], settings) -> set[str] | No
     return headers
 
 
+def _remake_contexts(generators, changed: set, remade: list, kept: dict, first=None) -> bool:
+    """The context of `first` and of each of `generators` that reads a context key in `changed`
+    (cchc.updates.context_keys) made again, in order, the keys each sets joining `changed` and the
+    generator `remade`. False when one of them says the result needs a run (its `regenerated`,
+    given its attributes as they were in `kept`)."""
+    from . import updates
+
+    for generator in generators:
+        reads, sets = updates.keys_of(generator)
+        if generator is first or not reads.isdisjoint(changed):
+            generator.generate_context()
+            changed |= sets
+            remade.append(generator)
+            agrees = getattr(generator, "regenerated", None)
+            if agrees is not None and not agrees(kept[id(generator)]):
+                return False
+    return True
+
+
 def _remove_output(path: str, output: str) -> None:
     """Removes a file the build no longer writes, and the folders it leaves empty (a full build
     has none), up to the output folder."""
@@ -1500,16 +1519,9 @@ class Session:
         changed, remade = ({reading} if reading is not None else set()), []
         self.tracker.output_phase = False  # (bodies read before writing are no page's)
         try:
-            for generator in generators[generators.index(first):]:
-                reads, sets = updates.keys_of(generator)
-                if generator is first or not reads.isdisjoint(changed):
-                    generator.generate_context()
-                    changed |= sets
-                    remade.append(generator)
-                    agrees = getattr(generator, "regenerated", None)
-                    if agrees is not None and not agrees(kept[id(generator)]):
-                        undo()
-                        return None
+            if not _remake_contexts(generators[generators.index(first):], changed, remade, kept, first):
+                undo()
+                return None
             if build_state.problems:
                 undo()
                 return None
@@ -1664,16 +1676,9 @@ class Session:
             signals.article_generator_finalized.send(generator)
             changed = {key for key, value in context.items() if kept_context.get(key, _MISSING) is not value}
             changed |= kept_context.keys() - context.keys()
-            for g in later:
-                reads, sets = updates.keys_of(g)
-                if not reads.isdisjoint(changed):
-                    g.generate_context()
-                    changed |= sets
-                    remade.append(g)
-                    agrees = getattr(g, "regenerated", None)
-                    if agrees is not None and not agrees(kept_generators[id(g)]):
-                        undo()
-                        return None
+            if not _remake_contexts(later, changed, remade, kept_generators):
+                undo()
+                return None
         except BaseException:
             undo()
             raise

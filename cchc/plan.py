@@ -181,6 +181,20 @@ def build_report(site: SiteData, period: Period, items: list, today: dt.date,
     )
 
 
+def report_inputs(period: Period, items: list, today: dt.date) -> frozenset:
+    """What build_report counts of `items` for `period` on `today`: each item of the period, with
+    its date and the entries it is counted under. Equal inputs give an equal report (but its
+    procedure changes), so the preview need not count it again after an edit of another article
+    (plugins/cchc_plan). The items themselves are held, not their ids, which could be reused."""
+    def keys(values) -> tuple:  # (entries by their data file and code: within one SiteData, the same)
+        return tuple(None if value is None else value._cchc_key() for value in _as_list(values))
+
+    return frozenset(
+        (i, i.date, keys(getattr(getattr(i, "category", None), "entry", None)),
+         *(keys(getattr(i, key, None)) for key in ("hinh_thuc", "co_quan", "noi_dung", "nhiem_vu")))
+        for i in items if period.contains(_day(i.date)) and _day(i.date) <= today)
+
+
 def changes_in(period: Period, today: dt.date, procedure_changes) -> list[ProcedureChange]:
     """The procedure changes a report of `period` lists on `today`, oldest first."""
     return sorted((c for c in procedure_changes if period.contains(c.date) and c.date <= today),

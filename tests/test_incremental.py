@@ -815,6 +815,13 @@ def test_a_co_quans_names_are_made_in_place_unless_a_record_looked_one_up(previe
     assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full-2", tmp_path / "cache-2"))
 
 
+def script_lines(script: str) -> list[str]:
+    """The lines a Python script run in a new process in the project printed (it must succeed)."""
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout.splitlines()
+
+
 def test_a_render_records_which_fields_of_a_data_entry_its_templates_read():
     """What the preview knows of a render's use of a data file's entries (cchc.dependencies,
     Recording.fields): the fields a template asks for by name, however it asks, or all of them when
@@ -836,12 +843,10 @@ def test_a_render_records_which_fields_of_a_data_entry_its_templates_read():
         "        env.from_string(source).render(f=form, a=area)\n"
         "    print(name, sorted((key[1], None if names is None else sorted(names)) for key, names in rec.fields.items()))\n"
         "print('outside', str(form).startswith('Entry('))\n")
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout.splitlines() == [
+    assert script_lines(script) == [
         "name [('video', ['name'])]", "attribute [('video', ['mo_ta'])]", "item [('video', ['mo_ta'])]",
         "map [('a', ['name']), ('video', ['name'])]", "printed [('video', None)]", "fields [('video', None)]",
-        "tested []", "pprint [('video', None)]", "attr [('video', ['mo_ta'])]", "outside True"], result.stdout
+        "tested []", "pprint [('video', None)]", "attr [('video', ['mo_ta'])]", "outside True"]
 
 
 def test_a_listing_page_depends_on_the_other_pages_articles_only_when_its_templates_read_them():
@@ -874,11 +879,9 @@ def test_a_listing_page_depends_on_the_other_pages_articles_only_when_its_templa
         "    same = all(dependencies.own_print(prints, old, whole) == dependencies.own_print(prints, new, whole)\n"
         "               for old, new in zip(before, after))\n"
         "    print(name, whole, same)\n")
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout.splitlines() == [
+    assert script_lines(script) == [
         "own False True", "other page True False", "list True False", "count True False", "attr True False",
-        "through the page True False"], result.stdout
+        "through the page True False"]
 
 
 def test_a_mistake_in_a_data_file_writes_nothing_and_the_fix_is_an_update(preview, tmp_path):

@@ -75,17 +75,21 @@ class PlanGenerator(Generator):
         changes = [plan.ProcedureChange(c.date.date(), c.view.code, c.view.title,
                                         c.change_label, c.change.get("quyet_dinh", ""), c.view.url)
                    for c in (section.changes if section else [])]
-        # Made again by the preview after a procedure's edit (cchc.updates.Regenerate), from the
-        # same articles: each report keeps what it counted of them and takes the new changes.
+        # Made again by the preview after a procedure's edit (cchc.updates.Regenerate) or an
+        # article's chuyên mục (Session._regroup): a report whose articles are counted as before
+        # (plan.report_inputs) keeps what it counted and takes the new procedure changes.
         counted = getattr(self, "counted", None)
-        if counted is None or counted[0] is not articles or counted[1] is not site or counted[2] != today:
-            counted = self.counted = (articles, site, today, {})
+        if counted is None or counted[0] is not site or counted[1] != today:
+            counted = self.counted = (site, today, {})
         reports = []
         for period in periods:
-            if period in counted[3]:
-                report = dataclasses.replace(counted[3][period], procedures=plan.changes_in(period, today, changes))
+            inputs = plan.report_inputs(period, articles, today)
+            kept = counted[2].get(period)
+            if kept is not None and kept[0] == inputs:
+                report = dataclasses.replace(kept[1], procedures=plan.changes_in(period, today, changes))
             else:
-                report = counted[3][period] = plan.build_report(site, period, articles, today, changes)
+                report = plan.build_report(site, period, articles, today, changes)
+                counted[2][period] = (inputs, report)
             report.stats = self._stats_for(period)
             reports.append(self._report_page(report))
         finished = [r for r in reports if r.report.complete]
