@@ -824,13 +824,21 @@ def shown_only(old, new, differ: list[str], settings) -> list[str] | None:
     something else differs too (or the site orders its items by one of them)."""
     from . import updates
 
+    headers = _headers_within(old, new, differ, updates.SHOWN, settings)
+    return sorted(headers) if headers else None
+
+
+def _headers_within(old, new, differ: list[str], table: dict, settings) -> set[str] | None:
+    """The header lines in which a new reading differs from the old one, when they are all keys of
+    `table` (header → the attributes a reading sets from it), none orders the site's items, and
+    the reading differs in nothing else (`differ`: the attributes); None otherwise."""
     ordering = {settings.get(name, "").removeprefix("reversed-") for name in ("ARTICLE_ORDER_BY", "PAGE_ORDER_BY")}
     headers = {key for key in set(old.metadata) | set(new.metadata)
                if _canonical(old.metadata.get(key)) != _canonical(new.metadata.get(key))}
-    if not headers or not headers <= updates.SHOWN.keys() or headers & ordering:
+    if not headers or not headers <= table.keys() or headers & ordering:
         return None
-    allowed = {"metadata", *(attr for header in headers for attr in updates.SHOWN[header])}
-    return sorted(headers) if set(differ) <= allowed else None
+    allowed = {"metadata", *(attr for header in headers for attr in table[header])}
+    return headers if set(differ) <= allowed else None
 
 
 def regrouped(generator, old, new, differ: list[str], settings) -> set[str] | None:
@@ -843,13 +851,8 @@ def regrouped(generator, old, new, differ: list[str], settings) -> set[str] | No
 
     if not isinstance(generator, ArticlesGenerator) or old.status != "published" or new.status != "published":
         return None
-    headers = {key for key in set(old.metadata) | set(new.metadata)
-               if _canonical(old.metadata.get(key)) != _canonical(new.metadata.get(key))}
-    ordering = {settings.get(name, "").removeprefix("reversed-") for name in ("ARTICLE_ORDER_BY", "PAGE_ORDER_BY")}
-    if not headers or not headers <= GROUPED.keys() or headers & ordering or getattr(old, "translations", None):
-        return None
-    allowed = {"metadata", *(attr for header in headers for attr in GROUPED[header])}
-    if not set(differ) <= allowed or not any(item is old for item in generator.articles):
+    headers = _headers_within(old, new, differ, GROUPED, settings)
+    if not headers or getattr(old, "translations", None) or not any(item is old for item in generator.articles):
         return None
     return headers
 
@@ -1596,9 +1599,9 @@ class Session:
         self.stale = True
 
     def _regroup(self, generator, old, new, differ: list[str], headers: set[str]) -> Outcome | None:
-        """An article whose tags or chuyên mục (`headers`, of cchc.updates.GROUPED) alone changed, its body
-        maybe too: the article takes its new values and the generator's tags and chuyên mục are
-        grouped again from its articles, as Pelican's generate_context groups them; its
+        """An article whose tags or chuyên mục (`headers`, of cchc.updates.GROUPED) alone changed,
+        its body maybe too: the article takes its new values and the generator's tags and chuyên
+        mục are grouped again from its articles, as Pelican's generate_context groups them; its
         article_generator_finalized handlers run again (their work depends on headers only,
         cchc.updates.HEADERS: the lists' order and spellings, the related lists, the neighbours).
         After a chuyên mục changed, the articles' list is a new one and the later generators that
@@ -1729,10 +1732,10 @@ class Session:
                     g.generate_output(writer)
                 made = set(outputs.produced)
                 gone = set()  # (the files of the groups no article has now, or of fewer pages)
-                groups = (("tag", tags_before.items(), {tag.slug for tag in generator.tags}),
-                          ("category", categories_before, {cat.slug for cat, _m in generator.categories}))
-                for template, before, left in groups:
-                    header = "tags" if template == "tag" else template
+                groups = (("tags", "tag", tags_before.items(), {tag.slug for tag in generator.tags}),
+                          ("category", "category", categories_before,
+                           {cat.slug for cat, _m in generator.categories}))
+                for header, template, before, left in groups:
                     for group, members in before:
                         if group.slug in moved[header]:
                             gone.update(_listing_pages(settings, group.save_as, group.url, members, template))

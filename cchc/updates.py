@@ -22,9 +22,10 @@ context again, with those of the generators that read it (`Regenerate`, `context
 An article's "Tags" and "Category" lines are taken in place too (`GROUPED`, `Session._regroup`):
 the generator's tags and chuyên mục are grouped again from its articles, the
 `article_generator_finalized` handlers are called again on the generator they finalized, and after
-a chuyên mục the later generators that read the articles make their context again. So a HEADERS handler of that signal must give the same result when called
-twice, and give an item a new value rather than change one in place (a list it appends to): the
-update finds the items a handler changed by comparing each attribute's object with the one before.
+a chuyên mục the later generators that read the articles make their context again. So a HEADERS
+handler of that signal must give the same result when called twice, and give an item a new value
+rather than change one in place (a list it appends to): the update finds the items a handler
+changed by comparing each attribute's object with the one before.
 
 Every other edit is a new run of the whole build in the worker (`Session._rerun`), which calls
 every handler as a full build does and finds by itself which pages changed (cchc/dependencies.py);
