@@ -70,10 +70,7 @@ def unknown_handlers() -> list[str]:
 
     unknown = []
     for name in updates.SIGNALS:
-        for receiver in getattr(signals, name).receivers.values():
-            target = receiver() if isinstance(receiver, weakref.ref) else receiver
-            if target is None:
-                continue
+        for target in updates.connected(getattr(signals, name)):
             label = updates.name_of(target)
             if updates.declared(target) is None and label not in updates.THIRD_PARTY and label not in _OWN:
                 unknown.append(f"{name}: {label}")
@@ -828,14 +825,19 @@ def shown_only(old, new, differ: list[str], settings) -> list[str] | None:
     return sorted(headers) if headers else None
 
 
-def _headers_within(old, new, differ: list[str], table: dict, settings) -> set[str] | None:
+def _ordering(settings) -> set[str]:
+    """The attributes the site orders its articles and pages by."""
+    return {settings.get(name, "").removeprefix("reversed-") for name in ("ARTICLE_ORDER_BY", "PAGE_ORDER_BY")}
+
+
+def _headers_within(old, new, differ: list[str], table: dict, settings, orders: bool = False) -> set[str] | None:
     """The header lines in which a new reading differs from the old one, when they are all keys of
-    `table` (header → the attributes a reading sets from it), none orders the site's items, and
-    the reading differs in nothing else (`differ`: the attributes); None otherwise."""
-    ordering = {settings.get(name, "").removeprefix("reversed-") for name in ("ARTICLE_ORDER_BY", "PAGE_ORDER_BY")}
+    `table` (header → the attributes a reading sets from it), none orders the site's items (unless
+    `orders`: the caller orders them again), and the reading differs in nothing else (`differ`:
+    the attributes); None otherwise."""
     headers = {key for key in set(old.metadata) | set(new.metadata)
                if _canonical(old.metadata.get(key)) != _canonical(new.metadata.get(key))}
-    if not headers or not headers <= table.keys() or headers & ordering:
+    if not headers or not headers <= table.keys() or (headers & _ordering(settings) and not orders):
         return None
     allowed = {"metadata", *(attr for header in headers for attr in table[header])}
     return headers if set(differ) <= allowed else None
@@ -843,15 +845,15 @@ def _headers_within(old, new, differ: list[str], table: dict, settings) -> set[s
 
 def regrouped(generator, old, new, differ: list[str], settings) -> set[str] | None:
     """The headers of cchc.updates.GROUPED in which a new reading of a published article differs
-    from the old one, when they alone differ (and its body): Session._regroup can take it in place.
-    None otherwise."""
+    from the old one, when they alone differ (and its body): Session._regroup can take it in place,
+    ordering the articles again when one of them orders them. None otherwise."""
     from pelican.generators import ArticlesGenerator
 
     from .updates import GROUPED
 
     if not isinstance(generator, ArticlesGenerator) or old.status != "published" or new.status != "published":
         return None
-    headers = _headers_within(old, new, differ, GROUPED, settings)
+    headers = _headers_within(old, new, differ, GROUPED, settings, orders=True)
     if not headers or getattr(old, "translations", None) or not any(item is old for item in generator.articles):
         return None
     return headers
@@ -1390,7 +1392,7 @@ class Session:
             return Outcome(PROBLEMS, "lỗi trong nội dung")
 
         if regroup:
-            return self._regroup(generator, old, new, changed, regroup) or self._rerun_if_content(paths)
+            return self._regroup(generator, old, new, changed, regroup, linking) or self._rerun_if_content(paths)
         kept = dict(old.__dict__)
         if draft:
             old.__dict__.clear()
@@ -1588,8 +1590,11 @@ class Session:
         outputs = self.outputs
         outputs.back_up(path)
         _remove_output(path, str(self.output))
-        for kept_by in (outputs.records, outputs.keys, outputs.owners):
+        for kept_by in (outputs.records, outputs.keys, outputs.owners, state.of(self.context).written):
             kept_by.pop(path, None)
+        if path in self.fragment_links:  # (an article's page that moved with its date)
+            self._set_fragment_links(path, set())
+            del self.fragment_links[path]
 
     def _put_back(self, undo) -> None:
         """An update in place that failed: the output and its records as they were, then the objects
@@ -1598,23 +1603,30 @@ class Session:
         undo()
         self.stale = True
 
-    def _regroup(self, generator, old, new, differ: list[str], headers: set[str]) -> Outcome | None:
-        """An article whose tags or chuyên mục (`headers`, of cchc.updates.GROUPED) alone changed,
-        its body maybe too: the article takes its new values and the generator's tags and chuyên
-        mục are grouped again from its articles, as Pelican's generate_context groups them; its
-        article_generator_finalized handlers run again (their work depends on headers only,
+    def _regroup(self, generator, old, new, differ: list[str], headers: set[str], linking=()) -> Outcome | None:
+        """An article whose tags, chuyên mục or date (`headers`, of cchc.updates.GROUPED) alone
+        changed, its body maybe too: the article takes its new values and the generator's tags and
+        chuyên mục are grouped again from its articles, as Pelican's generate_context groups them;
+        its article_generator_finalized handlers run again (their work depends on headers only,
         cchc.updates.HEADERS: the lists' order and spellings, the related lists, the neighbours).
-        After a chuyên mục changed, the articles' list is a new one and the later generators that
-        read it make their context again (cchc.updates.context_keys: the plan counts articles by
-        chuyên mục). The pages and feeds of the tags and chuyên mục the article left or joined
-        are written, and the files of the generators made again (those whose inputs are the same
-        are left as they are, as in a run), the other files that read what changed are rendered
-        again, the files of a group no article has now are removed, and the `finalized` handlers
-        run again (the sitemap). None when it cannot be so (a generator that did not say what it
-        reads, or one that says the edit needs a run, a tag's spelling that clashes with
-        another's): a run of the build, which reports any mistake."""
+        After a chuyên mục or a date changed, the articles' list is a new one and the later
+        generators that read it make their context again (cchc.updates.context_keys: the plan
+        counts articles by chuyên mục and period). The pages and feeds of the tags and chuyên mục
+        the article left or joined are written, and the files of the generators made again (those
+        whose inputs are the same are left as they are, as in a run), the other files that read
+        what changed are rendered again, the files of a group no article has now are removed, and
+        the `finalized` handlers run again (the sitemap).
+        After a date (a header the articles are ordered by), the articles are first ordered again
+        as Pelican orders them, the archives by period made again, and the all_generators_finalized
+        handlers that work from headers run again (the addresses: the article's page may move to
+        its new month's); the generator then writes all its files as in a run, and the files it no
+        longer writes (the page at the old address) are removed.
+        None when it cannot be so (a generator that did not say what it reads, or one that says
+        the edit needs a run, a tag's spelling that clashes with another's, a new address that is
+        another item's or that `linking` items link to): a run of the build, which reports any
+        mistake."""
         from pelican import signals
-        from pelican.utils import sanitised_join
+        from pelican.utils import order_content, sanitised_join
 
         from . import updates
         from .errors import ContentError
@@ -1625,6 +1637,10 @@ class Session:
         later = generators[generators.index(generator) + 1:]
         if any(updates.keys_of(g) is None for g in generators if g is not generator):
             return None
+        ordered = "date" in headers or bool(headers & _ordering(settings))
+        if ordered and (new.url, new.save_as) != (old.url, old.save_as) and (linking or any(
+                item is not old and item.save_as == new.save_as for item in _items(generators))):
+            return None  # (the run makes their links again, or reports the clash)
 
         def spelled(group):
             return {(member.slug, member.name) for member in group or ()}
@@ -1654,11 +1670,31 @@ class Session:
 
         old._content = new._content
         _take(old.__dict__, new.__dict__, differ)
+        if ordered:  # (as a run gives it to the handlers: what they set from its old date goes, its address too)
+            read = self.pristine[id(old)][1]
+            for key in [key for key in old.__dict__ if key not in read and key not in new.__dict__]:
+                del old.__dict__[key]
         remade = []
         self.tracker.output_phase = False  # (bodies read before writing are no page's)
         try:
             # Pelican 4.12's ArticlesGenerator.generate_context, from its ordered articles.
             names = []
+            if ordered:
+                # Pelican 4.12's ArticlesGenerator.generate_context from its read articles.
+                generator.articles = order_content(list(generator.articles), settings["ARTICLE_ORDER_BY"])
+                signals.article_generator_pretaxonomy.send(generator)
+                authors = defaultdict(list)
+                for article in generator.articles:
+                    for author in getattr(article, "authors", []):
+                        authors[author].append(article)
+                generator.authors = sorted(authors.items())
+                generator.dates = sorted(generator.articles, key=operator.attrgetter("date"),
+                                         reverse=context["NEWEST_FIRST_ARCHIVES"])
+                generator.period_archives = generator._build_period_archives(
+                    generator.dates, generator.articles, settings)
+                context["period_archives"] = generator.period_archives
+                names += ["articles", "dates", "authors"]
+                headers = headers | {"tags", "category"}  # (each list in the new order)
             if "tags" in headers:
                 grouped = defaultdict(list)
                 for article in generator.articles:
@@ -1675,8 +1711,11 @@ class Session:
                 # (a new list: the generators that read the articles count them again)
                 generator.articles = list(generator.articles)
                 names += ["categories", "articles"]
-            generator._update_context(names)
+            generator._update_context(sorted(set(names)))
             signals.article_generator_finalized.send(generator)
+            if ordered:
+                for handler in updates.receivers(signals.all_generators_finalized, updates.HEADERS):
+                    handler(generators)
             changed = {key for key, value in context.items() if kept_context.get(key, _MISSING) is not value}
             changed |= kept_context.keys() - context.keys()
             if not _remake_contexts(later, changed, remade, kept_generators):
@@ -1700,34 +1739,37 @@ class Session:
                              if item.__dict__.keys() != attributes.keys()
                              or any(map(operator.is_not, item.__dict__.values(), attributes.values()))}
         pending = _Pending(self, self.states, maybe)
-        remade_names = {type(g).__name__ for g in remade}
+        remade_names = {type(g).__name__ for g in (*remade, *((generator,) if ordered else ()))}
         owned = {path for path, owner in outputs.owners.items() if owner in remade_names}
         outputs.begin(reusing=True, changed=pending)
         try:
             writer = self.pelican._get_writer()
             with updates.listening(outputs.back_up), updates.judging(outputs.made_from):
-                every_tag, every_category = generator.tags, generator.categories
-                generator.tags = {tag: members for tag, members in every_tag.items() if tag.slug in moved["tags"]}
-                generator.categories = [(cat, members) for cat, members in every_category
-                                        if cat.slug in moved["category"]]
-                outputs.owner = type(generator).__name__
-                try:
-                    generator.generate_feeds(writer)
-                    write = functools.partial(writer.write_file, relative_urls=settings["RELATIVE_URLS"])
-                    generator.generate_tags(write)
-                    generator.generate_categories(write)
-                    if moved["category"]:  # (its page is given its chuyên mục: the menu marks it)
-                        lists = {name: getattr(generator, name) for name in
-                                 ("translations", "articles", "hidden_translations", "hidden_articles")}
-                        generator.__dict__.update(translations=[], articles=[old], hidden_translations=[],
-                                                  hidden_articles=[])
-                        try:
-                            generator.generate_articles(write)
-                        finally:
-                            generator.__dict__.update(lists)
-                finally:
-                    generator.tags, generator.categories = every_tag, every_category
-                    outputs.owner = ""
+                if ordered:
+                    _owned(outputs, generator, generator.generate_output, writer)
+                else:
+                    every_tag, every_category = generator.tags, generator.categories
+                    generator.tags = {tag: members for tag, members in every_tag.items() if tag.slug in moved["tags"]}
+                    generator.categories = [(cat, members) for cat, members in every_category
+                                            if cat.slug in moved["category"]]
+                    outputs.owner = type(generator).__name__
+                    try:
+                        generator.generate_feeds(writer)
+                        write = functools.partial(writer.write_file, relative_urls=settings["RELATIVE_URLS"])
+                        generator.generate_tags(write)
+                        generator.generate_categories(write)
+                        if moved["category"]:  # (its page is given its chuyên mục: the menu marks it)
+                            lists = {name: getattr(generator, name) for name in
+                                     ("translations", "articles", "hidden_translations", "hidden_articles")}
+                            generator.__dict__.update(translations=[], articles=[old], hidden_translations=[],
+                                                      hidden_articles=[])
+                            try:
+                                generator.generate_articles(write)
+                            finally:
+                                generator.__dict__.update(lists)
+                    finally:
+                        generator.tags, generator.categories = every_tag, every_category
+                        outputs.owner = ""
                 for g in remade:
                     g.generate_output(writer)
                 made = set(outputs.produced)

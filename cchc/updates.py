@@ -19,13 +19,16 @@ made from those objects are rendered again; or, when the edit changes more of wh
 generator makes (a procedure's name: the lists' order, the groups), by making that generator's
 context again, with those of the generators that read it (`Regenerate`, `context_keys`, below).
 
-An article's "Tags" and "Category" lines are taken in place too (`GROUPED`, `Session._regroup`):
-the generator's tags and chuyên mục are grouped again from its articles, the
-`article_generator_finalized` handlers are called again on the generator they finalized, and after
-a chuyên mục the later generators that read the articles make their context again. So a HEADERS
-handler of that signal must give the same result when called twice, and give an item a new value
-rather than change one in place (a list it appends to): the update finds the items a handler
-changed by comparing each attribute's object with the one before.
+An article's "Tags", "Category" and "Date" lines are taken in place too (`GROUPED`,
+`Session._regroup`): the generator's tags and chuyên mục are grouped again from its articles
+(after a date, its articles are ordered again and it writes all its files, those whose inputs are
+the same left as they are), the `article_generator_finalized` handlers are called again on the
+generator they finalized (after a date, the `all_generators_finalized` handlers declared HEADERS
+too: the addresses), and after a chuyên mục or a date the later generators that read the articles
+make their context again. So a HEADERS handler of these signals must give the same result when
+called twice, and give an item a new value rather than change one in place (a list it appends
+to): the update finds the items a handler changed by comparing each attribute's object with the
+one before.
 
 Every other edit is a new run of the whole build in the worker (`Session._rerun`), which calls
 every handler as a full build does and finds by itself which pages changed (cchc/dependencies.py);
@@ -74,6 +77,23 @@ def declare(handler, what) -> None:
 def declared(handler):
     """HEADERS, a step, or None for a handler no plugin declared."""
     return _DECLARED.get(name_of(handler))
+
+
+def connected(signal) -> list[Callable]:
+    """The handlers connected to a blinker `signal` that are alive, in connection order."""
+    import weakref
+
+    found = []
+    for receiver in signal.receivers.values():
+        target = receiver() if isinstance(receiver, weakref.ref) else receiver
+        if target is not None:
+            found.append(target)
+    return found
+
+
+def receivers(signal, what) -> list[Callable]:
+    """The handlers connected to `signal` that are declared `what` (HEADERS), in connection order."""
+    return [target for target in connected(signal) if (declared(target) or THIRD_PARTY.get(name_of(target))) == what]
 
 
 def steps() -> list[Callable]:
@@ -126,13 +146,13 @@ def rewrites(header: str) -> list[Callable]:
     return list(_SHOWN_BY.get(header, ()))
 
 
-# ---- header fields that group articles ---------------------------------------------------------
-# Pelican groups articles by chuyên mục and tags (it orders them by date). After an edit of these
-# lines alone the preview groups the generator's articles again in place and writes what changed
-# (cchc.incremental.Session._regroup) instead of running the build again. Key: the header's name;
-# value: the attributes a reading sets from it, Pelican's reader's and those plugins declare with
-# `derives`.
-GROUPED = {"tags": {"tags"}, "category": {"category"}}
+# ---- header fields that group and order articles ------------------------------------------------
+# Pelican groups articles by chuyên mục and tags and orders them by date (the lists, the archives by
+# period). After an edit of these lines alone the preview groups (and after a date, orders) the
+# generator's articles again in place and writes what changed (cchc.incremental.Session._regroup)
+# instead of running the build again. Key: the header's name; value: the attributes a reading sets
+# from it, Pelican's reader's and those plugins declare with `derives`.
+GROUPED = {"tags": {"tags"}, "category": {"category"}, "date": {"date", "locale_date"}}
 
 
 def derives(header: str, *attributes: str) -> None:

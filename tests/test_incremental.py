@@ -328,6 +328,60 @@ def test_random_category_edits_rewrite_what_they_change_without_a_run(preview, t
     assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full-back", tmp_path / "cache-back"))
 
 
+def test_random_date_edits_order_the_articles_again_without_a_run(preview, tmp_path):
+    """An article's "Date" line (its tags, chuyên mục or text maybe too), half the time the very
+    minute of another article: the articles are ordered again in place (the lists, the archives by
+    month and year, neighbours, feeds, related lists, the plan's reports) and the article's page
+    moves to its new month's address, without running the build again; each round ends as a full
+    build would. A date that gives the article another article's address is a run of the build,
+    which reports it, and the fix is an update again."""
+    rng = random.Random(20261205)
+    articles = sorted((preview.content / "articles").rglob("*.md"))
+    edits = header_edits(rng, preview.content)
+    date, tag_list, category = edits[1], edits[2], edits[3]
+
+    def updated_in_place(path, what):
+        logged = len(preview.log.read_text("utf-8"))
+        assert preview.rebuild() in ("update", "unchanged"), (path.name, what)
+        log = preview.log.read_text("utf-8")[logged:]
+        assert "Processed" not in log, (path.name, what, log)  # Pelican did not run again
+
+    for round_ in range(2):
+        for turn in range(6):
+            path = rng.choice(articles)
+            linked = any(path.name in other.read_text("utf-8") for other in articles if other != path)
+            date(path)
+            if turn == 2:
+                tag_list(path)
+            if turn == 3:
+                category(path)
+            if turn == 4:
+                path.write_text(path.read_text("utf-8") + "\nMột đoạn mới được thêm vào bài.\n", "utf-8")
+            if linked:  # (an article that another links to with {filename}: its links are made in a run)
+                assert preview.rebuild() in ("update", "unchanged")
+            else:
+                updated_in_place(path, turn)
+        assert_same(built_files(preview.output), full_build(preview.content, tmp_path / f"full-{round_}",
+                                                            tmp_path / f"cache-{round_}"))
+    # The same file name in another year's folder (the same address when dated in the same month):
+    # moved there by its date, the run reports the clash; dated back, the update is in place.
+    original = next(path for path in articles if not any(path.name in other.read_text("utf-8")
+                                                         for other in articles if other != path))
+    when = re.search(r"^Date: (\d{4})-(\d{2})", original.read_text("utf-8"), flags=re.M)
+    twin = preview.content / "articles" / "trung-ten" / original.name
+    twin.parent.mkdir()
+    other_month = f"{int(when[1]) - 1}-{when[2]}-15 09:00"
+    twin.write_text(header(re.sub(r"^Title: .*$", "Title: Bài trùng tên tệp", original.read_text("utf-8"), count=1,
+                                  flags=re.M), "Date", other_month), "utf-8")
+    assert preview.rebuild() == "update"
+    twin.write_text(header(twin.read_text("utf-8"), "Date", f"{when[1]}-{when[2]}-20 09:00"), "utf-8")
+    assert preview.rebuild() == "problems"
+    assert "trùng địa chỉ" in preview.log.read_text("utf-8")
+    twin.write_text(header(twin.read_text("utf-8"), "Date", other_month), "utf-8")
+    assert preview.rebuild() == "update"
+    assert_same(built_files(preview.output), full_build(preview.content, tmp_path / "full-end", tmp_path / "cache-end"))
+
+
 def test_a_tags_line_taken_away_and_tags_written_in_other_letters_are_made_in_place(preview, tmp_path):
     """No Tags line at all, then the same tags in capitals and with the old tone placement ("hoá"):
     the same addresses, so the same tags, without a run; each time as a full build would have it."""
@@ -1119,7 +1173,7 @@ def test_a_body_edit_after_a_run_of_the_build_is_still_made_in_place(tmp_path):
         "rerun = Session._rerun\n"
         "Session._rerun = lambda self, paths: runs.append(paths) or rerun(self, paths)\n"), after_build=(
         "path = content / 'articles' / '2026' / 'thanh-toan-truc-tuyen-le-phi-ho-tich.md'\n"
-        "path.write_text(re.sub(r'^Date: .*$', 'Date: 2026-03-06 09:30', path.read_text('utf-8'), count=1, flags=re.M), 'utf-8')\n"
+        "path.write_text(re.sub(r'^Modified: .*$', 'Modified: 2026-03-10 08:00', path.read_text('utf-8'), count=1, flags=re.M), 'utf-8')\n"
         "assert s.update([str(path)]).kind == 'done'\n"
         "print('runs', len(runs))\n"
         "path.write_text(path.read_text('utf-8') + '\\nThêm một câu.\\n', 'utf-8')\n"

@@ -106,8 +106,9 @@ def keep_addresses(generators):
     for generator in generators:
         for attr in ITEM_LISTS:
             for item in getattr(generator, attr, None) or []:
-                item.__dict__["_cchc_url"] = item.url
-                item.__dict__["_cchc_save_as"] = item.save_as
+                # (as worked out now: the preview keeps addresses again after a date's edit)
+                item.__dict__["_cchc_url"] = Content.url.fget.computed(item)
+                item.__dict__["_cchc_save_as"] = Content.save_as.fget.computed(item)
                 _KEPT.append(item)
 
 
