@@ -1677,10 +1677,9 @@ class Session:
         remade = []
         self.tracker.output_phase = False  # (bodies read before writing are no page's)
         try:
-            # Pelican 4.12's ArticlesGenerator.generate_context, from its ordered articles.
+            # Pelican 4.12's ArticlesGenerator.generate_context, from its read articles.
             names = []
             if ordered:
-                # Pelican 4.12's ArticlesGenerator.generate_context from its read articles.
                 generator.articles = order_content(list(generator.articles), settings["ARTICLE_ORDER_BY"])
                 signals.article_generator_pretaxonomy.send(generator)
                 authors = defaultdict(list)
@@ -1748,28 +1747,7 @@ class Session:
                 if ordered:
                     _owned(outputs, generator, generator.generate_output, writer)
                 else:
-                    every_tag, every_category = generator.tags, generator.categories
-                    generator.tags = {tag: members for tag, members in every_tag.items() if tag.slug in moved["tags"]}
-                    generator.categories = [(cat, members) for cat, members in every_category
-                                            if cat.slug in moved["category"]]
-                    outputs.owner = type(generator).__name__
-                    try:
-                        generator.generate_feeds(writer)
-                        write = functools.partial(writer.write_file, relative_urls=settings["RELATIVE_URLS"])
-                        generator.generate_tags(write)
-                        generator.generate_categories(write)
-                        if moved["category"]:  # (its page is given its chuyên mục: the menu marks it)
-                            lists = {name: getattr(generator, name) for name in
-                                     ("translations", "articles", "hidden_translations", "hidden_articles")}
-                            generator.__dict__.update(translations=[], articles=[old], hidden_translations=[],
-                                                      hidden_articles=[])
-                            try:
-                                generator.generate_articles(write)
-                            finally:
-                                generator.__dict__.update(lists)
-                    finally:
-                        generator.tags, generator.categories = every_tag, every_category
-                        outputs.owner = ""
+                    self._write_moved(generator, writer, moved, old)
                 for g in remade:
                     g.generate_output(writer)
                 made = set(outputs.produced)
@@ -1822,6 +1800,33 @@ class Session:
             build.print_notices(settings)
         self._schedule_search()
         return Outcome(DONE, written=len(outputs.rendered))
+
+    def _write_moved(self, generator, writer, moved: dict, article) -> None:
+        """_regroup's writes when the order is the same: the generator's feeds, the pages of the
+        tags and chuyên mục whose slugs are in `moved` (header → slugs), and the page of `article`
+        when its chuyên mục moved (Pelican hands it its `category`, which the menu marks)."""
+        outputs, settings = self.outputs, self.pelican.settings
+        every_tag, every_category = generator.tags, generator.categories
+        generator.tags = {tag: members for tag, members in every_tag.items() if tag.slug in moved["tags"]}
+        generator.categories = [(cat, members) for cat, members in every_category if cat.slug in moved["category"]]
+        outputs.owner = type(generator).__name__
+        try:
+            generator.generate_feeds(writer)
+            write = functools.partial(writer.write_file, relative_urls=settings["RELATIVE_URLS"])
+            generator.generate_tags(write)
+            generator.generate_categories(write)
+            if moved["category"]:
+                lists = {name: getattr(generator, name) for name in
+                         ("translations", "articles", "hidden_translations", "hidden_articles")}
+                generator.__dict__.update(translations=[], articles=[article], hidden_translations=[],
+                                          hidden_articles=[])
+                try:
+                    generator.generate_articles(write)
+                finally:
+                    generator.__dict__.update(lists)
+        finally:
+            generator.tags, generator.categories = every_tag, every_category
+            outputs.owner = ""
 
     def _data_in_place(self, path: str):
         """A data file's edit that changes only fields templates show (cchc.data.SHOWN_ONLY) or that
